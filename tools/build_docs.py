@@ -188,6 +188,8 @@ def fix_signature(md:str, name:str)->str:
     m = _SIG.search(md)
     if not m: return md
     sig = m.group(1).strip('\n')
+    sig = re.sub(r'\[`?([^\]`]+)`?\]\([^)\s]*\)', r'\1', sig)  # nbdev's doc links mean nothing inside code
+    sig = re.sub(r'\(\n\s*\n\)', '()', sig)                  # no parameters: `f()`, not an empty line
     if ' # ' not in sig and re.search(r'\(\s*\w', sig) and (src := _SRC_MOD.search(md)):
         obj = _lookup(src.group(1).replace('/', '.'), name)  # e.g. a dataclass: its fields' comments
         sig = (docments_signature(obj, name) if obj is not None else '') or sig
@@ -291,6 +293,7 @@ def make_sources(root:Path=ROOT)->tuple: # (Sphinx source folder, [(notebook, pa
                'source': toctree([p for r, p, _ in pages if r.parts[0] == d], d.replace('_', ' ').capitalize())}
               for d in others]
     index['cells'] += cells
+    for i, c in enumerate(index['cells']): c['id'] = f'cell-{i}'
     for rel, page, nb in [(Path('index.ipynb'), 'index', index)] + pages:
         dst = src/(page + '.ipynb')
         dst.parent.mkdir(parents=True, exist_ok=True)
