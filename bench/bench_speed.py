@@ -1,0 +1,328 @@
+"""Separation speed on the CPU (file in -> WAV out), stemsep beside Open-Unmix, HT-Demucs, HPSS and the STFT floor.
+
+Run by hand, never as a timed test:
+
+    python bench/bench_speed.py [--seconds 60] [--repeats 3] [--threads 2]
+
+Writes bench/results/speed.md. Every system runs in its own subprocess: stemsep, the floor and HPSS from this
+Python (/work/venv), the torch peers from `--peer-python` (a venv with torch, openunmix and demucs, the `bench`
+extra). Rounds are interleaved (A B C ... A B C ...) so that load from other processes hits all systems alike;
+the table gives medians over rounds. The peers' weights cannot be downloaded here, so they are built with random
+weights: their speed does not depend on the values of their weights.
+
+This file is also the worker the benches start (`--worker NAME`); in that mode it imports only what NAME needs,
+so it runs under the peers' venv, which has no stemsep and no TensorFlow.
+"""
+from __future__ import annotations
+import argparse, json, os, platform, re, shlex, statistics, subprocess, sys, tempfile, threading, time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SONG = ROOT.parent/'shared'/'data'/'fullmix'/'Kevin_MacLeod_-_Vibe_Ace.hq.ogg'
+PEER_PYTHON = '/work/venv-bench/bin/python'
+
+# name -> (runs under the peers' venv?, label in the tables)
+SYSTEMS = {
+    'floor':     (False, 'floor: decode + STFT + ISTFT x2 + write 2 WAVs (numpy, stemsep.audio)'),
+    'hpss':      (False, 'librosa HPSS baseline (2 stems)'),
+    'stemsep':   (False, 'stemsep default model (paper U-Net, 32 filters, depth 4), 2 stems'),
+    'umx-drums': (True,  'Open-Unmix umxhq shapes, drums model + residual (2 stems), niter 1'),
+    'umx':       (True,  'Open-Unmix umxhq shapes, 4 target models (4 stems), niter 1'),
+    'htdemucs':  (True,  'HT-Demucs (htdemucs settings), 4 stems, shifts 1, overlap 0.25'),
+}
+
+
+# ---------------------------------------------------------------- helpers shared by the bench scripts
+def thread_env(threads:int)->dict:
+    "Environment that holds numpy, TensorFlow and torch to `threads` threads."
+    n = str(threads)
+    return {**os.environ, 'OMP_NUM_THREADS': n, 'MKL_NUM_THREADS': n, 'OPENBLAS_NUM_THREADS': n,
+            'TF_NUM_INTRAOP_THREADS': n, 'TF_NUM_INTEROP_THREADS': n, 'TF_CPP_MIN_LOG_LEVEL': '2',
+            'KERAS_BACKEND': os.environ.get('KERAS_BACKEND', 'tensorflow'), 'PYTHONUNBUFFERED': '1'}
+
+
+def machine()->str:
+    "CPU model, cores seen, load average and OS, in one line."
+    try: model = re.search(r'Model name:\s*(.+)', subprocess.run(['lscpu'], capture_output=True, text=True).stdout).group(1).strip()
+    except Exception: model = platform.processor() or 'unknown CPU'
+    load = ', '.join(f'{x:.1f}' for x in os.getloadavg())
+    return f"{model}, {os.cpu_count()} cores, load average {load} at start; {platform.system()} {platform.release()}"
+
+
+def command_line()->str:
+    "The command that is running, for the results file."
+    return 'python ' + ' '.join(shlex.quote(a) for a in [os.path.relpath(sys.argv[0], ROOT), *sys.argv[1:]])
+
+
+def run_measured(cmd:list, env:dict, timeout_s:float|None=None, period:float=0.05)->dict:
+    "Run `cmd`, polling the RSS of it and its children: wall s, peak RSS MiB, stdout, return code, timed out?"
+    import psutil
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    peak, stop = [0], threading.Event()
+    def poll():
+        try: p = psutil.Process(proc.pid)
+        except psutil.Error: return
+        while not stop.is_set():
+            try: peak[0] = max(peak[0], p.memory_info().rss + sum(c.memory_info().rss for c in p.children(recursive=True)))
+            except psutil.Error: pass
+            time.sleep(period)
+    th = threading.Thread(target=poll, daemon=True); th.start()
+    timed_out = False
+    try: out, err = proc.communicate(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        timed_out = True
+        for c in psutil.Process(proc.pid).children(recursive=True): c.kill()
+        proc.kill(); out, err = proc.communicate()
+    wall = time.perf_counter() - t0
+    stop.set(); th.join()
+    return dict(wall_s=wall, peak_mb=peak[0]/2**20, stdout=out, stderr=err, rc=proc.returncode, timed_out=timed_out)
+
+
+def worker_result(res:dict, what:str)->dict:
+    "The JSON line a worker printed last; SystemExit with its stderr if it failed."
+    lines = [l for l in res['stdout'].splitlines() if l.startswith('{')]
+    if res['rc'] or not lines: raise SystemExit(f"{what} failed (rc {res['rc']}):\n{res['stdout'][-2000:]}\n{res['stderr'][-3000:]}")
+    return json.loads(lines[-1])
+
+
+def make_input(path:Path, seconds:float, song:Path=SONG)->Path:
+    "Crop or tile `song` to `seconds` and write it as a float WAV at its own rate and channels."
+    import numpy as np, soundfile as sf
+    y, sr = sf.read(str(song), dtype='float32', always_2d=True)          # (samples, channels)
+    n = int(round(seconds*sr))
+    y = np.tile(y, (-(-n//len(y)), 1))[:n]
+    sf.write(str(path), y, sr, subtype='FLOAT')
+    return path
+
+
+def make_stemsep_model(folder:Path)->Path:
+    "stemsep's default-configuration model with random weights, saved as a model folder."
+    from stemsep.config import StemsepConfig
+    from stemsep.model import build_model, save_model
+    folder.mkdir(parents=True, exist_ok=True)
+    cfg = StemsepConfig()
+    save_model(build_model(cfg), cfg, folder/'model.weights.h5')
+    return folder
+
+
+def worker_cmd(name:str, src:Path, out:Path, threads:int, model:Path|None=None, warmup:bool=True,
+               peer_python:str=PEER_PYTHON)->list:
+    "Command line of a worker process for system `name`."
+    python = peer_python if SYSTEMS[name][0] else sys.executable
+    cmd = [python, str(Path(__file__).resolve()), '--worker', name, '--input', str(src), '--out-dir', str(out),
+           '--threads', str(threads)]
+    if model is not None: cmd += ['--model', str(model)]
+    if not warmup: cmd += ['--no-warmup']
+    return cmd
+
+
+def md_table(header:list, rows:list)->str:
+    "A markdown table."
+    return '\n'.join(['| ' + ' | '.join(header) + ' |', '|' + '---|'*len(header)] +
+                     ['| ' + ' | '.join(str(c) for c in r) + ' |' for r in rows])
+
+
+# ---------------------------------------------------------------- workers (one system, one process)
+def _write_stems(out_dir:Path, stems:dict, sr:int):
+    "Write each (channels, samples) stem as a float WAV."
+    import soundfile as sf
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for name, y in stems.items(): sf.write(str(out_dir/f'{name}.wav'), y.T, sr, subtype='FLOAT')
+
+
+def _stemsep_worker(args):
+    import tensorflow as tf
+    tf.config.threading.set_intra_op_parallelism_threads(args.threads)
+    tf.config.threading.set_inter_op_parallelism_threads(args.threads)
+    from stemsep.predict import load_separator, separate_file, separate_array
+    import numpy as np
+    t0 = time.perf_counter()
+    model, cfg = load_separator(args.model)
+    load_s = time.perf_counter() - t0
+    def warmup(): separate_array(model, cfg, np.random.default_rng(0).standard_normal((2, 2*cfg.sr)).astype(np.float32)*0.1, cfg.sr)
+    def run(): separate_file(model, cfg, args.input, args.out_dir, force=True, progress=False)
+    return load_s, warmup, run
+
+
+def _floor_worker(args):
+    from stemsep.config import StemsepConfig
+    from stemsep.audio import load_audio, stft, istft, write_audio
+    cfg = StemsepConfig()
+    def run():
+        y, sr = load_audio(args.input)
+        spec = stft(y, cfg)                                               # (channels, n_freq, frames)
+        for name in cfg.stems:
+            write_audio(Path(args.out_dir)/f'{name}.wav', istft(spec, cfg, length=y.shape[-1]), sr, force=True)
+    return 0., run, run
+
+
+def _hpss_worker(args):
+    from stemsep.config import StemsepConfig
+    from stemsep.audio import load_audio, write_audio
+    from stemsep.evaluate import hpss_baseline
+    cfg = StemsepConfig()
+    def run():
+        y, sr = load_audio(args.input)
+        for name, s in zip(cfg.stems, hpss_baseline(y, cfg)): write_audio(Path(args.out_dir)/f'{name}.wav', s, sr, force=True)
+    t0 = time.perf_counter(); import librosa; load_s = time.perf_counter() - t0
+    return load_s, run, run
+
+
+def _torch_io(args):
+    "Read the input as a (1, channels, samples) tensor; a function that writes named stems."
+    import numpy as np, soundfile as sf, torch
+    def read():
+        y, sr = sf.read(args.input, dtype='float32', always_2d=True)
+        return torch.from_numpy(np.ascontiguousarray(y.T))[None], sr
+    def write(stems, sr): _write_stems(Path(args.out_dir), {k: v.numpy() for k, v in stems.items()}, sr)
+    return read, write
+
+
+def _umx_worker(args):
+    import types
+    sys.modules.setdefault('torchaudio', types.ModuleType('torchaudio'))   # imported by openunmix.utils, unused on this path
+    import torch, openunmix
+    torch.set_num_threads(args.threads); torch.set_num_interop_threads(args.threads)
+    t0 = time.perf_counter()
+    two = args.worker == 'umx-drums'
+    separator = openunmix.umxhq(targets=['drums'] if two else None, residual=two, pretrained=False, niter=1,
+                                device='cpu', filterbank='torch').eval()
+    load_s = time.perf_counter() - t0
+    read, write = _torch_io(args)
+    names = ['drums', 'accompaniment'] if two else list(separator.target_models)
+    def separate(x):
+        with torch.no_grad(): return separator(x)[0]                      # (targets, channels, samples)
+    def warmup(): separate(torch.randn(1, 2, 2*44100)*0.1)
+    def run():
+        x, sr = read()
+        est = separate(x)
+        write(dict(zip(names, est)), sr)
+    return load_s, warmup, run
+
+
+def _htdemucs_worker(args):
+    import torch
+    from fractions import Fraction
+    torch.set_num_threads(args.threads); torch.set_num_interop_threads(args.threads)
+    from demucs.htdemucs import HTDemucs
+    from demucs.apply import apply_model
+    t0 = time.perf_counter()
+    # The released `htdemucs` model: default HTDemucs arguments with dconv_mode 3, trained on 7.8 s segments.
+    model = HTDemucs(sources=['drums', 'bass', 'other', 'vocals'], dconv_mode=3, segment=Fraction(39, 5)).eval()
+    load_s = time.perf_counter() - t0
+    read, write = _torch_io(args)
+    def separate(x):                                                      # as `demucs FILE` does it
+        ref = x.mean(1)
+        x = (x - ref.mean())/ref.std()
+        with torch.no_grad(): est = apply_model(model, x, shifts=1, split=True, overlap=0.25, progress=False)
+        return est[0]*ref.std() + ref.mean()                             # (sources, channels, samples)
+    def warmup(): separate(torch.randn(1, 2, 2*44100)*0.1)
+    def run():
+        x, sr = read()
+        write(dict(zip(model.sources, separate(x))), sr)
+    return load_s, warmup, run
+
+
+WORKERS = {'stemsep': _stemsep_worker, 'floor': _floor_worker, 'hpss': _hpss_worker, 'umx': _umx_worker,
+           'umx-drums': _umx_worker, 'htdemucs': _htdemucs_worker}
+
+
+def run_worker(args):
+    "Set up one system, warm it up on 2 s of noise, time one file in -> WAVs out; print a JSON line."
+    import resource
+    t0 = time.perf_counter()
+    load_s, warmup, run = WORKERS[args.worker](args)
+    setup_s = time.perf_counter() - t0
+    if args.warmup: warmup()
+    t0 = time.perf_counter()
+    run()
+    sep_s = time.perf_counter() - t0
+    print(json.dumps(dict(system=args.worker, setup_s=setup_s, load_s=load_s, separate_s=sep_s,
+                          max_rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024)))
+
+
+# ---------------------------------------------------------------- the bench
+def bench(args):
+    import numpy as np
+    t_start = time.strftime('%Y-%m-%d %H:%M')
+    header_machine = machine()
+    work = Path(tempfile.mkdtemp(prefix='stemsep_speed_'))
+    src = make_input(work/'song.wav', args.seconds)
+    model = make_stemsep_model(work/'model')
+    env = thread_env(args.threads)
+    systems = [s for s in SYSTEMS if s not in args.skip]
+    times = {s: [] for s in systems}
+    setups, rss, cli, cli_rss = {s: [] for s in systems}, {s: [] for s in systems}, [], []
+    for r in range(args.repeats):
+        for name in systems:
+            res = run_measured(worker_cmd(name, src, work/f'out_{name}', args.threads, model, peer_python=args.peer_python), env)
+            out = worker_result(res, name)
+            times[name].append(out['separate_s']); setups[name].append(out['setup_s']); rss[name].append(out['max_rss_mb'])
+            print(f"round {r + 1}: {name:10s} separate {out['separate_s']:7.2f} s  setup {out['setup_s']:5.2f} s", flush=True)
+        if 'stemsep' in systems and r < args.cli_rounds:                  # what a user types, cold process
+            res = run_measured([sys.executable, '-m', 'stemsep', 'separate', str(src), '-m', str(model),
+                                '-o', str(work/'out_cli'), '--force'], env)
+            if res['rc']: raise SystemExit(f"stemsep separate failed:\n{res['stderr'][-3000:]}")
+            cli.append(res['wall_s']); cli_rss.append(res['peak_mb'])
+            print(f"round {r + 1}: stemsep separate (CLI, whole process) {res['wall_s']:7.2f} s", flush=True)
+    med = {s: statistics.median(v) for s, v in times.items()}
+    rows = []
+    for s in systems:
+        peer = ' (random weights)' if SYSTEMS[s][0] else (' (random weights)' if s == 'stemsep' else '')
+        ratio = f"{med[s]/med['stemsep']:.2f}" if 'stemsep' in med else '–'
+        rows.append([SYSTEMS[s][1] + peer, f"{med[s]:.2f}", f"{args.seconds/med[s]:.2f}", ratio,
+                     f"{statistics.median(setups[s]):.1f}", f"{max(rss[s]):.0f}", ', '.join(f'{t:.1f}' for t in times[s])])
+    if cli:
+        c = statistics.median(cli)
+        rows.append(['`stemsep separate` CLI, whole cold process (imports, model load, separation, WAVs)',
+                     f"{c:.2f}", f"{args.seconds/c:.2f}", f"{c/med['stemsep']:.2f}", '–', f"{max(cli_rss):.0f}", ', '.join(f'{t:.1f}' for t in cli)])
+    table = md_table(['system', 'wall (s, median)', 'audio s per wall s', 'time / stemsep', 'setup (s)', 'peak RSS (MiB)', 'all runs (s)'], rows)
+    text = (f"# Separation speed on the CPU\n\n"
+            f"Machine: {header_machine}. {args.threads} threads per process (OMP/MKL/TF intra- and inter-op, "
+            f"torch.set_num_threads). Input: {args.seconds:.0f} s of `{SONG.name}` (44.1 kHz stereo, float WAV); "
+            f"file in -> float WAVs out; medians of {args.repeats} interleaved rounds, one process per system and "
+            f"round, each warmed up on 2 s of noise first (setup = imports + building or loading the model, not "
+            f"in the wall time; peak RSS = the process's ru_maxrss, warm-up included). The CLI row is the whole `stemsep separate` process, cold ({len(cli)} run(s)).\n"
+            f"Run: `{command_line()}` on {t_start}.\n\n"
+            f"{table}\n\n"
+            f"Weights: stemsep's model is `build_model(StemsepConfig())` with random weights saved by `save_model`; "
+            f"Open-Unmix (`openunmix` {args.versions.get('openunmix', '?')}) and HT-Demucs (`demucs` "
+            f"{args.versions.get('demucs', '?')}) are built with random weights (their weights cannot be downloaded "
+            f"here); speed does not depend on the values of the weights. stemsep and HPSS process mono models per "
+            f"channel (stereo input: 2 passes); Open-Unmix and HT-Demucs are stereo models.\n")
+    print('\n' + text)
+    out = Path(args.out); out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text)
+    print(f"wrote {out}")
+
+
+def peer_versions(peer_python:str)->dict:
+    "Versions of torch, openunmix and demucs in the peers' venv."
+    code = ("import json, importlib.metadata as m; print(json.dumps({p: m.version(p) for p in ('torch', 'openunmix', 'demucs')}))")
+    try: return json.loads(subprocess.run([peer_python, '-c', code], capture_output=True, text=True).stdout)
+    except Exception: return {}
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    p.add_argument('--seconds', type=float, default=60., help='length of the test input (crop/tile of the song)')
+    p.add_argument('--repeats', type=int, default=3, help='interleaved rounds; the table gives medians')
+    p.add_argument('--threads', type=int, default=2, help='threads per process')
+    p.add_argument('--cli-rounds', type=int, default=1, help='rounds that also time the whole `stemsep separate` process')
+    p.add_argument('--skip', nargs='*', default=[], choices=list(SYSTEMS), help='systems to leave out')
+    p.add_argument('--peer-python', default=PEER_PYTHON, help='Python of the venv with torch, openunmix and demucs')
+    p.add_argument('--out', default=str(ROOT/'bench'/'results'/'speed.md'), help='results file')
+    # worker mode
+    p.add_argument('--worker', choices=list(WORKERS), help=argparse.SUPPRESS)
+    p.add_argument('--input', help=argparse.SUPPRESS)
+    p.add_argument('--out-dir', help=argparse.SUPPRESS)
+    p.add_argument('--model', help=argparse.SUPPRESS)
+    p.add_argument('--no-warmup', dest='warmup', action='store_false', help=argparse.SUPPRESS)
+    args = p.parse_args()
+    if args.worker: return run_worker(args)
+    args.versions = peer_versions(args.peer_python)
+    bench(args)
+
+
+if __name__ == '__main__': main()
