@@ -235,10 +235,10 @@ def run_worker(args):
     load_s, warmup, run = WORKERS[args.worker](args)
     setup_s = time.perf_counter() - t0
     if args.warmup: warmup()
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     run()
-    sep_s = time.perf_counter() - t0
-    print(json.dumps(dict(system=args.worker, setup_s=setup_s, load_s=load_s, separate_s=sep_s,
+    sep_s, cpu_s = time.perf_counter() - t0, time.process_time() - c0
+    print(json.dumps(dict(system=args.worker, setup_s=setup_s, load_s=load_s, separate_s=sep_s, cpu_s=cpu_s,
                           max_rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024)))
 
 
@@ -253,13 +253,16 @@ def bench(args):
     env = thread_env(args.threads)
     systems = [s for s in SYSTEMS if s not in args.skip]
     times = {s: [] for s in systems}
-    setups, rss, cli, cli_rss = {s: [] for s in systems}, {s: [] for s in systems}, [], []
+    setups, rss, cpu, loads = ({s: [] for s in systems} for _ in range(4))
+    cli, cli_rss = [], []
     for r in range(args.repeats):
         for name in systems:
+            loads[name].append(os.getloadavg()[0])
             res = run_measured(worker_cmd(name, src, work/f'out_{name}', args.threads, model, peer_python=args.peer_python), env)
             out = worker_result(res, name)
-            times[name].append(out['separate_s']); setups[name].append(out['setup_s']); rss[name].append(out['max_rss_mb'])
-            print(f"round {r + 1}: {name:10s} separate {out['separate_s']:7.2f} s  setup {out['setup_s']:5.2f} s", flush=True)
+            times[name].append(out['separate_s']); setups[name].append(out['setup_s']); rss[name].append(out['max_rss_mb']); cpu[name].append(out['cpu_s'])
+            print(f"round {r + 1}: {name:10s} separate {out['separate_s']:7.2f} s  CPU {out['cpu_s']:7.1f} s  setup {out['setup_s']:5.2f} s  "
+                  f"load {loads[name][-1]:.1f}", flush=True)
         if 'stemsep' in systems and r < args.cli_rounds:                  # what a user types, cold process
             res = run_measured([sys.executable, '-m', 'stemsep', 'separate', str(src), '-m', str(model),
                                 '-o', str(work/'out_cli'), '--force'], env)
@@ -267,23 +270,28 @@ def bench(args):
             cli.append(res['wall_s']); cli_rss.append(res['peak_mb'])
             print(f"round {r + 1}: stemsep separate (CLI, whole process) {res['wall_s']:7.2f} s", flush=True)
     med = {s: statistics.median(v) for s, v in times.items()}
+    med_cpu = {s: statistics.median(v) for s, v in cpu.items()}
     rows = []
     for s in systems:
         peer = ' (random weights)' if SYSTEMS[s][0] else (' (random weights)' if s == 'stemsep' else '')
         ratio = f"{med[s]/med['stemsep']:.2f}" if 'stemsep' in med else '–'
-        rows.append([SYSTEMS[s][1] + peer, f"{med[s]:.2f}", f"{args.seconds/med[s]:.2f}", ratio,
-                     f"{statistics.median(setups[s]):.1f}", f"{max(rss[s]):.0f}", ', '.join(f'{t:.1f}' for t in times[s])])
+        cpu_ratio = f"{med_cpu[s]/med_cpu['stemsep']:.2f}" if 'stemsep' in med else '–'
+        rows.append([SYSTEMS[s][1] + peer, f"{med[s]:.2f}", f"{args.seconds/med[s]:.2f}", ratio, f"{med_cpu[s]:.1f}", cpu_ratio,
+                     f"{statistics.median(setups[s]):.1f}", f"{max(rss[s]):.0f}", ', '.join(f'{t:.1f}' for t in times[s]),
+                     ', '.join(f'{x:.1f}' for x in loads[s])])
     if cli:
         c = statistics.median(cli)
         rows.append(['`stemsep separate` CLI, whole cold process (imports, model load, separation, WAVs)',
-                     f"{c:.2f}", f"{args.seconds/c:.2f}", f"{c/med['stemsep']:.2f}", '–', f"{max(cli_rss):.0f}", ', '.join(f'{t:.1f}' for t in cli)])
-    table = md_table(['system', 'wall (s, median)', 'audio s per wall s', 'time / stemsep', 'setup (s)', 'peak RSS (MiB)', 'all runs (s)'], rows)
+                     f"{c:.2f}", f"{args.seconds/c:.2f}", f"{c/med['stemsep']:.2f}", '–', '–', '–', f"{max(cli_rss):.0f}", ', '.join(f'{t:.1f}' for t in cli), '–'])
+    table = md_table(['system', 'wall (s, median)', 'audio s per wall s', 'wall / stemsep', 'CPU (s, median)', 'CPU / stemsep',
+                      'setup (s)', 'peak RSS (MiB)', 'all runs, wall (s)', '1-min load average at each start'], rows)
     text = (f"# Separation speed on the CPU\n\n"
             f"Machine: {header_machine}. {args.threads} threads per process (OMP/MKL/TF intra- and inter-op, "
             f"torch.set_num_threads). Input: {args.seconds:.0f} s of `{SONG.name}` (44.1 kHz stereo, float WAV); "
             f"file in -> float WAVs out; medians of {args.repeats} interleaved rounds, one process per system and "
             f"round, each warmed up on 2 s of noise first (setup = imports + building or loading the model, not "
-            f"in the wall time; peak RSS = the process's ru_maxrss, warm-up included). The CLI row is the whole `stemsep separate` process, cold ({len(cli)} run(s)).\n"
+            f"in the wall time; CPU = user + system seconds of the worker process during the separation, all its threads, which "
+            f"other processes on a shared machine disturb less than wall time; peak RSS = the process's ru_maxrss, warm-up included). The CLI row is the whole `stemsep separate` process, cold ({len(cli)} run(s)).\n"
             f"Run: `{command_line()}` on {t_start}.\n\n"
             f"{table}\n\n"
             f"Weights: stemsep's model is `build_model(StemsepConfig())` with random weights saved by `save_model`; "
