@@ -10,7 +10,7 @@ set -u
 MODE=${MODE:-compare}; N_MIDI=${N_MIDI:-160}; N_COMP=${N_COMP:-90}; SECONDS_PER_SONG=${SECONDS_PER_SONG:-30}
 DEADLINE=${DEADLINE:-560}; BATCH=${BATCH:-16}; SEED=${SEED:-1}; WORKERS=${WORKERS:-16}; BACKEND=${BACKEND:-memory}
 OUT=${OUT:-/tmp/out}; W=/tmp/w; mkdir -p $W $OUT
-t0=$(date +%s); stamp(){ echo "[$(( $(date +%s) - t0 )) s] $*"; }
+t0=$(date +%s); stamp(){ echo "[$(( $(date +%s) - t0 )) s] $*" | tee -a $OUT/stamps.txt; }
 python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target /tmp/site .whl/*.whl || exit 1
 export PYTHONPATH=/tmp/site:$PWD KERAS_BACKEND=jax PYTHONUNBUFFERED=1 TF_CPP_MIN_LOG_LEVEL=2
 nvidia-smi -L; python3 -c "import jax, keras; print('jax', jax.__version__, jax.devices(), 'keras', keras.__version__)"
@@ -25,11 +25,12 @@ make_data(){ # name, synth flags (e.g. --effects or nothing)
   $S synth $W/$name/synth_comp --songs $N_COMP --seconds $SECONDS_PER_SONG --soundfont $SF --workers $WORKERS --seed $((SEED+1000)) "$@" | tail -2
   $S stems $W/$name/synth_midi --out $W/$name/tracks/midi --workers $WORKERS | tail -1
   $S stems $W/$name/synth_comp --out $W/$name/tracks/comp --workers $WORKERS | tail -1
-  $S preprocess $W/$name/tracks --out $W/$name/data.h5 --workers $WORKERS --allow-silent --val-fraction 0.08 | tail -1
+  $S preprocess $W/$name/tracks --out $W/$name/data.h5 --workers $WORKERS --allow-silent --val-fraction 0.08 | tail -1 | tee -a $OUT/stamps.txt
+  stamp "data $name done"
 }
 run_train(){ # name, data, extra args
   local name=$1 data=$2; shift 2
-  timeout -s INT $TRAIN_S $S train $data --model-dir $W/$name --epochs ${EPOCHS:-200} --batch-size $BATCH \
+  timeout -k 20 -s INT $TRAIN_S $S train $data --model-dir $W/$name --epochs ${EPOCHS:-200} --batch-size $BATCH \
      --augment --data-backend $BACKEND --workers 6 --patience 0 --no-resume \
      --max-minutes $(python3 -c "print(($TRAIN_S-30)/60)") "$@" > $OUT/train_$name.log 2>&1
   echo "train $name exit $?" >> $OUT/train_$name.log
@@ -65,7 +66,7 @@ print(name, f'float16 weights: {len(data)/1e6:.1f} MB in {-(-len(data)//15_000_0
 PY
 done
 if [ -n "${GPU_BENCH:-}" ] && [ -f $W/single/model.weights.h5 ]; then
-  stamp "GPU separation bench"; timeout 120 python3 bench/bench_gpu.py --model $W/single/model.weights.h5 --out $W/small/gpu_bench.md $GPU_BENCH 2>&1 | tail -15
+  stamp "GPU separation bench"; timeout -k 5 ${GPU_BENCH_S:-70} python3 bench/bench_gpu.py --model $W/single/model.weights.h5 --out $W/small/gpu_bench.md $GPU_BENCH 2>&1 | tail -15
 fi
-tar czf $OUT/runs.tgz -C $W/small .
+mv $OUT/stamps.txt $W/small/; tar czf $OUT/runs.tgz -C $W/small .
 ls -la $OUT; stamp done
