@@ -54,17 +54,22 @@ def command_line()->str:
     return 'python ' + ' '.join(shlex.quote(a) for a in [os.path.relpath(sys.argv[0], ROOT), *sys.argv[1:]])
 
 
-def run_measured(cmd:list, env:dict, timeout_s:float|None=None, period:float=0.05)->dict:
-    "Run `cmd`, polling the RSS of it and its children: wall s, peak RSS MiB, stdout, return code, timed out?"
+def run_measured(cmd:list, env:dict, timeout_s:float|None=None, period:float=0.05, max_rss_mb:float|None=None)->dict:
+    "Run `cmd`, polling the RSS of it and its children: wall s, peak RSS MiB, stdout, return code, timed out?, over the guard?"
     import psutil
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-    peak, stop = [0], threading.Event()
+    peak, stop, over = [0], threading.Event(), [False]
     def poll():
         try: p = psutil.Process(proc.pid)
         except psutil.Error: return
         while not stop.is_set():
-            try: peak[0] = max(peak[0], p.memory_info().rss + sum(c.memory_info().rss for c in p.children(recursive=True)))
+            try:
+                peak[0] = max(peak[0], p.memory_info().rss + sum(c.memory_info().rss for c in p.children(recursive=True)))
+                if max_rss_mb and peak[0] > max_rss_mb*2**20 and not over[0]:   # protect the shared machine
+                    over[0] = True
+                    for c in p.children(recursive=True): c.kill()
+                    p.kill()
             except psutil.Error: pass
             time.sleep(period)
     th = threading.Thread(target=poll, daemon=True); th.start()
@@ -76,7 +81,8 @@ def run_measured(cmd:list, env:dict, timeout_s:float|None=None, period:float=0.0
         proc.kill(); out, err = proc.communicate()
     wall = time.perf_counter() - t0
     stop.set(); th.join()
-    return dict(wall_s=wall, peak_mb=peak[0]/2**20, stdout=out, stderr=err, rc=proc.returncode, timed_out=timed_out)
+    return dict(wall_s=wall, peak_mb=peak[0]/2**20, stdout=out, stderr=err, rc=proc.returncode, timed_out=timed_out,
+                over_guard=over[0])
 
 
 def worker_result(res:dict, what:str)->dict:
