@@ -158,6 +158,7 @@ def main():
     out.write_text(text)
     (out.with_suffix('.json')).write_text(json.dumps(dict(results=results, seconds=args.seconds, model=model_what), indent=1))
     print(f"wrote {out} and {out.with_suffix('.json')}")
+    import shutil; shutil.rmtree(work, ignore_errors=True)      # test audio, models, outputs
 
 
 if __name__ == '__main__': main()

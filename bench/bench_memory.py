@@ -72,6 +72,7 @@ def main():
     out = Path(args.out); out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text)
     print(f"wrote {out}")
+    import shutil; shutil.rmtree(work, ignore_errors=True)      # test audio, models, outputs
 
 
 if __name__ == '__main__': main()

@@ -309,6 +309,7 @@ def bench(args):
     out = Path(args.out); out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text)
     print(f"wrote {out}")
+    import shutil; shutil.rmtree(work, ignore_errors=True)      # test audio, models, outputs
 
 
 def peer_versions(peer_python:str)->dict:
