@@ -72,7 +72,9 @@ def load_audio(path,                     # audio file: WAV, FLAC, OGG, MP3, M4A/
         try: y, file_sr = _decode_av(path, offset_s, duration_s, stream)
         except Exception as e: errors.append(str(e))
     if y is None:
-        raise StemsepError(f"{path}: not a readable audio file ({errors[-1].splitlines()[0][:120] if errors else 'unknown format'})")
+        why = (errors[-1].splitlines() or ['unknown format'])[0] if errors else 'unknown format'
+        why = why.split('] ', 1)[-1].replace(f": '{path}'", '')    # FFmpeg's "[Errno N] ...: 'path'": the path is named once, in front
+        raise StemsepError(f"{path}: not a readable audio file ({why[:120]})")
     if y.shape[1] == 0: raise StemsepError(f"{path}: contains no audio samples" + (f" after offset {offset_s} s" if offset_s else ""))
     if not np.isfinite(y).all(): raise StemsepError(f"{path}: contains NaN or infinite samples")
     if y.shape[0] > max_channels:

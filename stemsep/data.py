@@ -324,7 +324,8 @@ def write_tracks(root,                         # data set folder (Slakh, BabySla
     submix = load_submix(submix, residual) if not isinstance(submix, Submix) else submix
     songs = find_songs(root)
     if not songs: raise StemsepError(f"{root}: no Slakh, MUSDB-HQ or .stem.mp4 songs found")
-    Path(out).mkdir(parents=True, exist_ok=True)
+    try: Path(out).mkdir(parents=True, exist_ok=True)
+    except OSError as e: raise StemsepError(f"{out}: cannot create output directory ({e.strerror or e})") from None
     jobs = [(s, submix, Path(out), sr, n_channels, force) for s in songs]
     summary = dict(root=str(root), out=str(out), submix=submix.name, tracks=list(submix.tracks),
                    written=[], done=[], failed={})

@@ -293,6 +293,10 @@ def _open_reader(path:Path, offset_s:float, duration_s:float|None):
     if n <= 0: raise StemsepError(f"{path}: contains no audio samples" + (f" after offset {offset_s} s" if offset_s else ""))
     def read(a, b):
         y, _ = load_audio(path, offset_s=(first + a)/sr, duration_s=(b - a)/sr)
+        short = b - a - y.shape[1]
+        if short > max(sr//10, info.frames//100):   # a few samples short is encoder padding; more is a cut-off file
+            raise StemsepError(f"{path}: truncated or damaged: its header promises {info.frames} samples, "
+                               f"decoding stops at {first + a + y.shape[1]}")
         if y.shape[1] != b - a: y = np.pad(y, ((0, 0), (0, max(0, b - a - y.shape[1]))))[:, :b - a]
         return y
     return read, n, sr, info.channels
@@ -335,6 +339,7 @@ def separate_file(model,                  # keras model, or path of a trained mo
     peak = 0.
     bar = tqdm(desc=path.name, unit='block', disable=not progress, leave=False)
     with contextlib.ExitStack() as stack:
+        stack.callback(bar.close)         # on every exit, before the caller prints an error line
         writers = []
         for p in paths.values():
             tmp = stack.enter_context(atomic_path(p, force=True))
@@ -352,7 +357,6 @@ def separate_file(model,                  # keras model, or path of a trained mo
             for w, o in zip(writers, outs): w.write(o.T)
         if peak == 0: raise StemsepError(f"{path}: is digital silence; there is nothing to separate")
         for w in writers: w.close()
-    bar.close()
     return list(paths.values())
 
 # %% ../nbs/05_predict.ipynb #fccd159d
@@ -361,7 +365,9 @@ def _expand_inputs(names)->list:
     paths = []
     for name in names:
         p = Path(name)
-        if p.is_dir(): paths += sorted(q for q in p.iterdir() if q.suffix.lower() in AUDIO_EXTS and q.is_file())
+        if p.is_dir():
+            found = sorted(q for q in p.iterdir() if q.suffix.lower() in AUDIO_EXTS and q.is_file())
+            paths += found or [p]             # an empty folder stays, to be reported with the other failures
         else: paths.append(p)
     return paths
 
@@ -375,6 +381,7 @@ def separate_command(args)->int:
     failed = []
     for path in files:
         try:
+            if path.is_dir(): raise StemsepError(f"{path}: folder holds no audio files ({', '.join(AUDIO_EXTS)})")
             written = separate_file(model, cfg, path, args.output, mixes=mixes, template=args.template,
                                     fmt=args.format, offset_s=args.offset, duration_s=args.duration,
                                     force=args.force, skip_existing=args.skip_existing,

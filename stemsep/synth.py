@@ -278,6 +278,7 @@ def render_track(score,           # symusic Score in seconds (supplies the tempo
     single = Score(score.ticks_per_quarter, ttype='second')
     single.tempos.extend(score.tempos)
     single.tracks.append(track)
+    if track.note_num() == 0: return np.zeros((n_channels, n_samples), np.float32)  # symusic refuses a score without notes
     y = np.asarray(_synthesizer(str(soundfont), sr).render(single, stereo=n_channels == 2), np.float32)
     out = np.zeros((n_channels, n_samples), np.float32)
     n = min(n_samples, y.shape[1]); out[:, :n] = y[:n_channels, :n]
@@ -444,7 +445,9 @@ def render_dataset(out,                       # data set folder (created)
     for s in soundfonts:
         if not s.is_file(): raise StemsepError(f"{s}: SoundFont not found", exit_code=2)
     midi_files, midi_failed = scan_midi(midi_dir) if midi_dir else (None, {})
-    out = Path(out); out.mkdir(parents=True, exist_ok=True)
+    out = Path(out)
+    try: out.mkdir(parents=True, exist_ok=True)
+    except OSError as e: raise StemsepError(f"{out}: cannot create output directory ({e.strerror or e})") from None
     jobs = [dict(out=out, index=i, seconds=seconds, midi_files=midi_files, soundfonts=soundfonts, seed=seed,
                  effects=effects, n_channels=n_channels, force=force) for i in range(n_songs)]
     summary = dict(out=str(out), written=[], done=[], failed={}, midi_failed=midi_failed, audio_s=0., stems=0)

@@ -250,7 +250,8 @@ def train(h5_path,                      # patch file from `preprocess`
     if initial_epoch >= cfg.epochs:
         if progress: print(f"{model_dir/CHECKPOINT}: already trained for {initial_epoch} epochs (>= {cfg.epochs}); pass more --epochs to continue")
         return history
-    model_dir.mkdir(parents=True, exist_ok=True)
+    try: model_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as e: raise StemsepError(f"{model_dir}: cannot create the model folder ({e.strerror or e})") from None
     if not resume: (model_dir/'training_log.csv').unlink(missing_ok=True)
     keras.utils.set_random_seed(cfg.seed)
     use_mixed = n_gpus > 0 if mixed_precision is None else mixed_precision
