@@ -95,7 +95,8 @@ def convert_channels(y:np.ndarray,  # audio, (channels, samples)
     if y.shape[0] == 1: return np.repeat(y, n_channels, axis=0)
     raise StemsepError(f"cannot convert {y.shape[0]} channels to {n_channels}")
 
-def audio_info(path)->dict:
+def audio_info(path, # audio file to inspect
+              )->dict:
     "Sample rate, channels and duration of an audio file, without decoding it all where the format allows."
     path = Path(path)
     try:

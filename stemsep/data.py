@@ -171,7 +171,11 @@ class Submix:
         return out
 
 # %% ../nbs/00_data.ipynb #159638c7
-def submix_from_dict(d:dict, name:str, source:str='submix', residual:str|None=None)->Submix:
+def submix_from_dict(d:dict,                 # parsed submix YAML: `Mixing key`, `Recipes`, optional `Residual`
+                     name:str,               # the submix name shown in messages
+                     source:str='submix',    # names the file in errors
+                     residual:str|None=None, # name of the track that takes every unmatched stem; None: the file's or `residuals`
+                    )->Submix:
     "Validate a slakh-utils submix dict (`Mixing key`, `Recipes`, optional `Residual`)."
     if not isinstance(d, dict) or 'Mixing key' not in d or 'Recipes' not in d:
         raise StemsepError(f"{source}: a submix needs 'Mixing key' and 'Recipes' (slakh-utils format)", exit_code=2)
@@ -262,9 +266,13 @@ def check_sum(folder,       # a song folder written by `write_song_tracks`
     for t in tracks: total += load_audio(Path(folder)/f"{t}.wav")[0]
     return float(np.abs(mix - total).max())
 
-def write_song_tracks(song:Song, submix:Submix, out, sr:int|None=None, n_channels:int|None=None,
-                      force:bool=False, # rewrite a song already written
-                     )->str:            # 'written' or 'done' (already there)
+def write_song_tracks(song:Song,                # from `find_songs`
+                      submix:Submix,            # which stems go into which track
+                      out,                      # output root; the song goes to `out/<song.rel>/`
+                      sr:int|None=None,         # resample to this rate, Hz; None keeps the song's
+                      n_channels:int|None=None, # 1 or 2 to convert; None keeps the song's
+                      force:bool=False,         # rewrite a song already written
+                     )->str:   # 'written' or 'done' (already there)
     "Write `out/<song.rel>/{mix.wav, <track>.wav..., tracks.json}` for one song, atomically."
     dest = Path(out)/song.rel
     if dest.exists() and not force:
@@ -366,7 +374,9 @@ def _tiny_slakh(root, n_samples:int=4410, sr:int=44100)->Path:
     return Path(root)
 
 # %% ../nbs/00_data.ipynb #11c59e42
-def print_summary(summary:dict, what:str='songs')->None:
+def print_summary(summary:dict,     # as returned by `write_tracks` or `render_dataset`
+                  what:str='songs', # the noun counted, e.g. songs
+                 )->None:
     "Print what a stage wrote, skipped and failed."
     for rel, msg in summary['failed'].items(): print(f"FAILED {msg}")
     print(f"{len(summary['written'])} {what} written, {len(summary['done'])} already done, "
@@ -381,7 +391,8 @@ def _stems_command(args)->int:
     print_summary(summary)
     return 1 if summary['failed'] else 0
 
-def add_cli(subparsers)->None:
+def add_cli(subparsers, # from `ArgumentParser.add_subparsers`
+           )->None:
     "Register `stemsep stems`."
     p = add_command(subparsers, 'stems', _stems_command,
                     help='write the tracks of a submix (e.g. drums + accompaniment) for every song of a multitrack data set',

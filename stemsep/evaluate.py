@@ -110,7 +110,8 @@ def hpss_baseline(mixture:np.ndarray,  # (channels, samples)
 # %% ../nbs/06_evaluate.ipynb #952d5b8d
 _MIX_NAMES = ('mix', 'mixture')
 
-def find_song_folders(root)->list:
+def find_song_folders(root, # a song folder or a folder of song folders
+                     )->list:
     "Folders under `root` (or `root` itself) holding a `mix.*` or `mixture.*` audio file, sorted."
     root = Path(root)
     if not root.is_dir(): raise StemsepError(f"{root}: no such data folder")
@@ -187,7 +188,10 @@ def summarise(results:list, # `evaluate_song` results
 # %% ../nbs/06_evaluate.ipynb #19dfc1a3
 def _fmt(v)->str: return '–' if v is None or not math.isfinite(v) else f"{v:.2f}"
 
-def markdown_table(summary:dict, results:list, stems:tuple)->str:
+def markdown_table(summary:dict, # from `summarise`
+                   results:list, # per-song results of `evaluate_song`
+                   stems:tuple,  # track names, in order
+                  )->str:
     "Markdown: median over songs per track and method, then SDR per song."
     lines = [f"Median over {len(results)} songs (BSSEval v4, median over 1-s windows; SI-SDR over the track), dB", '',
              '| track | method | SDR | SIR | SAR | ISR | SI-SDR |', '|---|---|---:|---:|---:|---:|---:|']
@@ -202,7 +206,11 @@ def markdown_table(summary:dict, results:list, stems:tuple)->str:
                      + ' | '.join(_fmt(r['scores'][m][s]['SDR']) for s in stems for m in methods) + ' |')
     return '\n'.join(lines) + '\n'
 
-def bar_plot(summary:dict, stems:tuple, path, title:str='')->Path:
+def bar_plot(summary:dict, # from `summarise`
+             stems:tuple,  # track names, in order
+             path,         # the PNG to write
+             title:str='', # plot title
+            )->Path:
     "PNG of the median SDR per track: model, oracle and baseline side by side."
     import matplotlib
     matplotlib.use('Agg')
@@ -255,7 +263,8 @@ def evaluate_folder(model,                # keras model, path of a trained model
     return dict(summary=summary, songs=results, failed=failed, files=files)
 
 # %% ../nbs/06_evaluate.ipynb #cb99f9a3
-def evaluate_command(args)->int:
+def evaluate_command(args, # parsed `stemsep evaluate` arguments
+                    )->int:
     "Handler of `stemsep evaluate`."
     if args.no_model:
         from stemsep.predict import load_separator
@@ -274,7 +283,8 @@ def evaluate_command(args)->int:
         return 1
     return 0
 
-def add_cli(subparsers):
+def add_cli(subparsers, # from `ArgumentParser.add_subparsers`
+           ):
     "Add `stemsep evaluate`."
     p = add_command(subparsers, 'evaluate', evaluate_command, help='SDR/SIR/SAR/SI-SDR of a model beside an oracle mask and a baseline',
         description='Separate every song folder under DATA (mix.* and one file per track, as `stemsep stems` writes; '

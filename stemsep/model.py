@@ -20,7 +20,10 @@ __all__ = ['BN_MOMENTUM', 'ARCH_FIELDS', 'PatchScale', 'LogCompress', 'ScaleBy',
 @keras.saving.register_keras_serializable(package='stemsep')
 class PatchScale(keras.layers.Layer):
     "Mean magnitude of each patch, `(batch, frames, bins, channels)` -> `(batch, 1, 1, 1)`, plus `eps`."
-    def __init__(self, eps:float=1e-6, **kwargs):
+    def __init__(self,
+                 eps:float=1e-6, # floor of the patch mean, so silence does not divide by zero
+                 **kwargs,       # Keras layer arguments
+                ):
         kwargs.setdefault('dtype', 'float32')
         super().__init__(**kwargs)
         self.eps = eps
@@ -160,8 +163,10 @@ def mean_volumes(target_mags,        # (batch, frames, bins, n_stems*channels), 
 class BalancedL1(keras.losses.Loss):
     "Sum over stems of `alpha_i * L1_i` on `(batch, frames, bins, n_stems*channels)` magnitudes."
     def __init__(self,
-                 alphas,                        # one weight per stem; equal weights give plain L1
-                 name:str='balanced_l1', **kwargs):
+                 alphas,                 # one weight per stem; equal weights give plain L1
+                 name:str='balanced_l1', # the loss name Keras shows
+                 **kwargs,               # Keras loss arguments
+                ):
         super().__init__(name=name, **kwargs)
         self.alphas = tuple(float(a) for a in alphas)
     def call(self, y_true, y_pred):
@@ -184,7 +189,8 @@ def make_loss(cfg:StemsepConfig,      # `loss` and `loss_weights` are read
 # %% ../nbs/03_model.ipynb #248e71fb
 ARCH_FIELDS = SIGNAL_FIELDS + ('arch', 'depth', 'base_filters', 'output')  # must agree for weights to fit
 
-def config_path_for(path)->Path:
+def config_path_for(path, # a model file
+                   )->Path:
     "The configuration JSON beside a model file: `modelCheckpoint.h5` -> `modelCheckpoint.json`."
     path = Path(path)
     name = path.name
@@ -235,7 +241,8 @@ def save_model(model:keras.Model,     # the model to save
     return path
 
 # %% ../nbs/03_model.ipynb #dd34323b
-def read_model_info(path)->tuple:
+def read_model_info(path, # a model file written by `save_model`
+                   )->tuple:
     "`(cfg, extra)` stored in a model file by `save_model` (configuration falls back to the JSON beside it)."
     path = Path(path)
     fmt = _model_format(path)

@@ -20,11 +20,15 @@ GM_CLASSES = ('Piano', 'Chromatic Percussion', 'Organ', 'Guitar', 'Bass', 'Strin
               'Reed', 'Pipe', 'Synth Lead', 'Synth Pad', 'Sound Effects', 'Ethnic', 'Percussive', 'Sound Effects')
 DRUM_PROGRAM = 128   # Slakh's program_num for drum stems
 
-def inst_class(program:int, is_drum:bool=False)->str:
+def inst_class(program:int,        # General MIDI program, 0-127 (128: drums)
+               is_drum:bool=False, # the track plays on the drum channel
+              )->str:
     "Slakh's `inst_class` of a General MIDI program."
     return 'Drums' if is_drum or program == DRUM_PROGRAM else GM_CLASSES[int(program)//8]
 
-def program_name(program:int, is_drum:bool=False)->str:
+def program_name(program:int,        # General MIDI program, 0-127 (128: drums)
+                 is_drum:bool=False, # the track plays on the drum channel
+                )->str:
     "Slakh's `midi_program_name`: the General MIDI instrument name, or 'Drums'."
     if is_drum or program == DRUM_PROGRAM: return 'Drums'
     import pretty_midi
@@ -334,7 +338,8 @@ TARGET_LUFS, TARGET_PEAK_DB = -13.0, -1.0   # Slakh's normalization_factor and t
 
 def _song_rng(seed:int, index:int): return np.random.default_rng([int(seed), int(index)])
 
-def song_name(index:int)->str:
+def song_name(index:int, # 0-based song number
+             )->str:
     "Slakh's folder name of the `index`-th song (0-based): Track00001, ..."
     return f"Track{index + 1:05d}"
 
@@ -482,7 +487,8 @@ def _synth_command(args)->int:
     if bad: print("failed: " + ", ".join(bad))
     return 1 if bad else 0
 
-def add_cli(subparsers)->None:
+def add_cli(subparsers, # from `ArgumentParser.add_subparsers`
+           )->None:
     "Register `stemsep synth`."
     p = add_command(subparsers, 'synth', _synth_command,
                     help='render a Slakh-format multitrack data set from MIDI with a SoundFont',

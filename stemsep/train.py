@@ -118,7 +118,8 @@ def _callbacks(model_dir:Path, cfg:StemsepConfig, epochs:int, best:float, best_e
     return cbs
 
 # %% ../nbs/04_train.ipynb #4cda224c
-def read_log(model_dir)->dict:
+def read_log(model_dir, # the training folder holding `training_log.csv`
+            )->dict:
     "Columns of `model_dir/training_log.csv` as float arrays (empty dict if there is none)."
     path = Path(model_dir)/'training_log.csv'
     if not path.is_file(): return {}
@@ -177,7 +178,9 @@ def resolve_config(h5_path,                 # patch file from `preprocess`
     return cfg, extra
 
 # %% ../nbs/04_train.ipynb #8b01e1e0
-def restore_checkpoint(model, path)->None:
+def restore_checkpoint(model, # a compiled model of the checkpoint's architecture
+                       path,  # `modelCheckpoint.h5` written by `train`
+                      )->None:
     "Load weights and optimizer state saved by `save_model` into a compiled `model` of the same architecture."
     import h5py
     try: model.load_weights(path)
@@ -310,7 +313,8 @@ def _cli_train(args)->int:
               f"{Path(args.model_dir)/'training_curves.png'}")
     return 0
 
-def add_cli(subparsers):
+def add_cli(subparsers, # from `ArgumentParser.add_subparsers`
+           ):
     "Register `stemsep train`."
     import argparse
     p = add_command(subparsers, 'train', _cli_train, help='train the U-Net on a patch file from `stemsep preprocess`',
