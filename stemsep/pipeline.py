@@ -365,7 +365,8 @@ def _cli_demo(args)->int:
     run_demo(args.output, model=args.model, force=args.force, duration_s=args.duration)
     return 0
 
-def add_cli(subparsers):
+def add_cli(subparsers, # from `ArgumentParser.add_subparsers`
+           ):
     "Register `stemsep run`, `stemsep status` and `stemsep demo`."
     p = add_command(subparsers, 'run', _cli_run, help='run every stage on a project folder, skipping work already done',
         description='On the project folder ROOT (data/raw, data/tracks, data/dataset.h5, saved_models/modelCheckpoint.h5, '

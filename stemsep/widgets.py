@@ -16,7 +16,8 @@ __all__ = ['MUTE_DB', 'db_to_gain', 'audible', 'mix_stems', 'save_mix', 'wav_byt
 # %% ../nbs/09_widgets.ipynb #7b28891d
 MUTE_DB = -60.   # the slider's bottom: silence
 
-def db_to_gain(db:float)->float:
+def db_to_gain(db:float, # volume, dB
+              )->float:
     "Linear gain of a volume in dB; `MUTE_DB` and below is 0."
     return 0. if db <= MUTE_DB else float(10**(db/20))
 
