@@ -145,6 +145,7 @@ def save_config(cfg:StemsepConfig, path)->Path:
 def load_config(path)->StemsepConfig:
     "Read a configuration JSON file written by `save_config`."
     path = Path(path)
+    if path.is_dir(): raise StemsepError(f"{path}: is a directory, expected a configuration JSON file")
     if not path.is_file(): raise StemsepError(f"{path}: configuration file not found")
     return config_from_json(path.read_text(), source=str(path))
 

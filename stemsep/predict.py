@@ -325,7 +325,7 @@ def separate_file(model,                  # keras model, or path of a trained mo
     paths = output_paths(path, out_dir, [n for n, _ in parsed], template, fmt)
     existing = [p for p in paths.values() if p.exists()]
     if skip_existing and len(existing) == len(paths): return []
-    if existing and not force:
+    if existing and not force and not skip_existing:   # with skip_existing a partial set (killed mid-song) is redone
         raise StemsepError(f"{existing[0]}: exists already (use --force to overwrite)"
                            + (f"; {len(existing) - 1} more outputs exist" if len(existing) > 1 else ""))
     read, n_samples, sr, n_ch = _open_reader(path, offset_s, duration_s)

@@ -278,7 +278,9 @@ def _partial_path(h5_path:Path)->Path: return h5_path.with_name(f".{h5_path.name
 def _check_writable(h5_path:Path):
     "Fail early, with one line, when the output folder cannot be made or written."
     try: h5_path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as e: raise StemsepError(f"{h5_path.parent}: cannot create output directory ({e.strerror})") from None
+    except OSError as e:
+        why = 'a file is in the way' if any(p.is_file() for p in (h5_path.parent, *h5_path.parent.parents)) else e.strerror
+        raise StemsepError(f"{h5_path.parent}: cannot create output directory ({why}); choose another --out") from None
     if not os.access(h5_path.parent, os.W_OK):
         raise StemsepError(f"{h5_path.parent}: output directory is not writable; choose another --out")
 
