@@ -114,7 +114,8 @@ def atomic_path(path,             # the final file name
         raise
 
 # %% ../nbs/10_config.ipynb #8bb42cfe
-def config_to_dict(cfg:StemsepConfig)->dict:
+def config_to_dict(cfg:StemsepConfig, # the configuration to convert
+                  )->dict:
     "Plain JSON-able dict of `cfg`."
     d = asdict(cfg)
     d['stems'] = list(cfg.stems)
@@ -131,18 +132,23 @@ def config_from_dict(d:dict,                  # as written by `config_to_dict`
     try: return StemsepConfig(**d)
     except TypeError as e: raise StemsepError(f"{source}: malformed configuration ({e})") from None
 
-def config_from_json(s:str, source:str='configuration')->StemsepConfig:
+def config_from_json(s:str,                      # JSON text as written by `StemsepConfig.to_json`
+                     source:str='configuration', # names the file in errors
+                    )->StemsepConfig:
     "Parse a configuration from a JSON string."
     try: d = json.loads(s)
     except json.JSONDecodeError as e: raise StemsepError(f"{source}: not valid JSON ({e})") from None
     return config_from_dict(d, source)
 
-def save_config(cfg:StemsepConfig, path)->Path:
+def save_config(cfg:StemsepConfig, # the configuration to save
+                path,              # the JSON file to write
+               )->Path:
     "Write `cfg` as JSON to `path`, atomically."
     with atomic_path(path) as tmp: Path(tmp).write_text(json.dumps(config_to_dict(cfg), indent=2))
     return Path(path)
 
-def load_config(path)->StemsepConfig:
+def load_config(path, # a JSON file written by `save_config`
+               )->StemsepConfig:
     "Read a configuration JSON file written by `save_config`."
     path = Path(path)
     if path.is_dir(): raise StemsepError(f"{path}: is a directory, expected a configuration JSON file")
