@@ -128,13 +128,14 @@ def wiener_refine(mix_spec:np.ndarray,    # (channels, n_freq, frames) complex m
     return Y
 
 # %% ../nbs/05_predict.ipynb #67608823
-def separate_spectrogram(model, cfg:StemsepConfig,
-                         mix_spec:np.ndarray,   # (channels, n_freq, frames) complex mixture STFT at cfg's STFT
-                         batch_size:int=8,      # patches per model call
-                         join:str='overlap',    # 'overlap' or 'concat', see `predict_magnitudes`
-                         wiener:int=0,          # multichannel Wiener EM iterations; 0: soft masks only
-                         power:float=1.,        # mask exponent, see `soft_masks`
-                        )->np.ndarray:          # (stems, channels, n_freq, frames) complex64
+def separate_spectrogram(model,               # a trained stemsep Keras model
+                         cfg:StemsepConfig,   # its configuration
+                         mix_spec:np.ndarray, # (channels, n_freq, frames) complex mixture STFT at cfg's STFT
+                         batch_size:int=8,    # patches per model call
+                         join:str='overlap',  # 'overlap' or 'concat', see `predict_magnitudes`
+                         wiener:int=0,        # multichannel Wiener EM iterations; 0: soft masks only
+                         power:float=1.,      # mask exponent, see `soft_masks`
+                        )->np.ndarray:   # (stems, channels, n_freq, frames) complex64
     "The stems' STFTs: the model's estimates as masks on the mixture, optionally Wiener-refined."
     n_ch, n_freq, n_frames = mix_spec.shape
     mag = np.abs(mix_spec[:, :cfg.n_bins]).astype(np.float32)                  # (channels, n_bins, frames)
@@ -163,10 +164,11 @@ def _resample(y:np.ndarray, sr_from:int, sr_to:int, length:int|None=None)->np.nd
         y = y[..., :length]
     return np.asarray(y, np.float32)
 
-def separate_chunk(model, cfg:StemsepConfig,
-                   y:np.ndarray,   # audio (channels, samples) at `sr`
-                   sr:int,         # its sample rate, Hz
-                   **kwargs,       # batch_size, join, wiener, power: see `separate_spectrogram`
+def separate_chunk(model,             # a trained stemsep Keras model
+                   cfg:StemsepConfig, # its configuration
+                   y:np.ndarray,      # audio (channels, samples) at `sr`
+                   sr:int,            # its sample rate, Hz
+                   **kwargs,          # batch_size, join, wiener, power: see `separate_spectrogram`
                   )->np.ndarray:   # (stems, channels, samples) at `sr`, same length as `y`
     "Separate one block of audio held in memory."
     x = _resample(y, sr, cfg.sr)
@@ -181,7 +183,8 @@ def _check_length(n_samples:int, sr:int, cfg:StemsepConfig, what:str):
         raise StemsepError(f"{what}: {n_samples} samples ({n_samples/sr*1000:.1f} ms) is shorter than one STFT frame "
                            f"({cfg.n_fft} samples at {cfg.sr} Hz, {cfg.n_fft/cfg.sr*1000:.1f} ms)")
 
-def iter_separated(model, cfg:StemsepConfig,
+def iter_separated(model,                     # a trained stemsep Keras model
+                   cfg:StemsepConfig,         # its configuration
                    read,                      # read(start, stop) -> audio (channels, stop-start) at `sr`
                    n_samples:int,             # samples in the song
                    sr:int,                    # the song's sample rate, Hz
@@ -189,7 +192,7 @@ def iter_separated(model, cfg:StemsepConfig,
                    overlap_s:float|None=None, # cross-fade between blocks, seconds; None: one patch
                    progress=None,             # a tqdm bar to advance by one per block, or None
                    **kwargs,                  # batch_size, join, wiener, power
-                  ):                          # yields (stems, channels, k) pieces, in order, k summing to n_samples
+                  ):   # yields (stems, channels, k) pieces, in order, k summing to n_samples
     "Separate a song block by block, cross-fading the blocks, so memory does not grow with its length."
     overlap = int(round((cfg.segment_s if overlap_s is None else overlap_s)*sr))
     block = max(int(round(block_s*sr)), 4*overlap, 1)
@@ -371,7 +374,8 @@ def _expand_inputs(names)->list:
         else: paths.append(p)
     return paths
 
-def separate_command(args)->int:
+def separate_command(args, # parsed `stemsep separate` arguments
+                    )->int:
     "Handler of `stemsep separate`."
     model, cfg = load_separator(args.model or default_model_path())
     mixes = args.mix or None
@@ -397,7 +401,8 @@ def separate_command(args)->int:
         return 1
     return 0
 
-def add_cli(subparsers):
+def add_cli(subparsers, # from `ArgumentParser.add_subparsers`
+           ):
     "Add `stemsep separate`."
     p = add_command(subparsers, 'separate', separate_command, help='separate songs into stems or mixes of stems',
         description='Separate audio files (WAV, FLAC, OGG, MP3, M4A/MP4; any rate; mono or stereo) into the '

@@ -130,7 +130,9 @@ def _cache_key(song:dict, cfg:StemsepConfig, allow_silent:bool)->dict:
                 stems=list(cfg.stems), allow_silent=allow_silent,
                 sources={n: [str(p[0].name), p[0].stat().st_size, p[0].stat().st_mtime_ns] for n, p in sorted(song['files'].items())})
 
-def cache_file(cache_dir, song_name:str)->Path:
+def cache_file(cache_dir,     # the segment cache folder
+               song_name:str, # the song's name (its path under the tracks folder)
+              )->Path:
     "The `.npy` file caching `song_name`'s segments (a nested name's '/' becomes '__')."
     return Path(cache_dir)/(song_name.replace('/', '__') + '.npy')
 
@@ -412,7 +414,8 @@ def _cli_preprocess(args)->int:
     for name, err in s['failed']: print(f"failed: {name}: {err}")
     return 1 if s['failed'] else 0
 
-def add_cli(subparsers):
+def add_cli(subparsers, # from `ArgumentParser.add_subparsers`
+           ):
     "Register `stemsep preprocess`."
     p = add_command(subparsers, 'preprocess', _cli_preprocess,
                     help='cut song folders into STFT-magnitude patches in one HDF5 file',
