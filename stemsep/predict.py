@@ -304,6 +304,14 @@ def _open_reader(path:Path, offset_s:float, duration_s:float|None):
         return y
     return read, n, sr, info.channels
 
+def _write_error(path:Path, e:Exception)->StemsepError:
+    "One line for a failed write; libsndfile reports a full disk only as 'System error', so look at the free space."
+    import shutil
+    try: full = shutil.disk_usage(path.parent).free < 2**20
+    except OSError: full = False
+    why = 'No space left on device' if full or getattr(e, 'errno', None) == 28 else (getattr(e, 'strerror', None) or f"{type(e).__name__}: {e}")
+    return StemsepError(f"{path}: cannot write ({why}); outputs written before are kept")
+
 def separate_file(model,                  # keras model, or path of a trained model
                   cfg:StemsepConfig|None, # the model's configuration (None when `model` is a path)
                   path,                   # input audio: WAV, FLAC, OGG, MP3, M4A/MP4; any rate; mono or stereo
@@ -357,9 +365,13 @@ def separate_file(model,                  # keras model, or path of a trained mo
         for piece in iter_separated(model, cfg, read_checked, n_samples, sr, progress=bar, **kwargs):
             outs = np.einsum('os,sck->ock', weights, piece)                    # (outputs, channels, k)
             if fmt == 'flac': outs = np.clip(outs, -1, 1 - 2**-23)
-            for w, o in zip(writers, outs): w.write(o.T)
+            for w, p, o in zip(writers, paths.values(), outs):
+                try: w.write(o.T)
+                except (RuntimeError, OSError) as e: raise _write_error(p, e) from None
         if peak == 0: raise StemsepError(f"{path}: is digital silence; there is nothing to separate")
-        for w in writers: w.close()
+        for w, p in zip(writers, paths.values()):
+            try: w.close()
+            except (RuntimeError, OSError) as e: raise _write_error(p, e) from None
     return list(paths.values())
 
 # %% ../nbs/05_predict.ipynb #fccd159d

@@ -351,6 +351,7 @@ def preprocess(tracks_dir,                # folder of song folders (optionally u
     partial = _partial_path(h5_path)
     # the pool starts before the HDF5 file opens, so forked workers never inherit its descriptor and lock
     pool = ProcessPoolExecutor(workers, initializer=_die_with_parent) if workers > 1 else None
+    bar = None
     try:
         with _open_writer(h5_path, partial, cfg, force, compression, log) as writer:
             done = set(writer.song_names)
@@ -381,6 +382,7 @@ def preprocess(tracks_dir,                # folder of song folders (optionally u
         raise StemsepError(f"{partial}: cannot write ({e.strerror or e}); the songs written so far are kept, "
                            "free space or fix permissions and rerun to continue") from None
     finally:
+        if bar is not None: bar.close()  # before the caller prints an error line, which would land on the bar's line
         if pool is not None: pool.shutdown(cancel_futures=True)
     if n_rows == 0:
         partial.unlink(missing_ok=True)

@@ -252,6 +252,7 @@ def train(h5_path,                      # patch file from `preprocess`
     history = keras.callbacks.History(); history.history, history.epoch = {}, []
     if initial_epoch >= cfg.epochs:
         if progress: print(f"{model_dir/CHECKPOINT}: already trained for {initial_epoch} epochs (>= {cfg.epochs}); pass more --epochs to continue")
+        plot_curves(model_dir)           # a run killed after its last checkpoint may not have drawn them
         return history
     try: model_dir.mkdir(parents=True, exist_ok=True)
     except OSError as e: raise StemsepError(f"{model_dir}: cannot create the model folder ({e.strerror or e})") from None

@@ -114,8 +114,8 @@ def test_train_killed(toy):
     ref, run = w/'m_ref', w/'m_killed'
     _, ready_s, total_s = reference(['train', data, '--model-dir', ref, *common], ready_file(ref/CHECKPOINT))
     p, at = kill_and_rerun(['train', data, '--model-dir', run, *common], ready_file(run/CHECKPOINT), total_s, ready_s)
-    resumed = [l for l in p.stdout.splitlines() if l.startswith('resuming from')]
-    assert resumed, p.stdout                                               # it resumed, not restarted
+    resumed = [l for l in p.stdout.splitlines() if l.startswith('resuming from') or 'already trained for 5 epochs' in l]
+    assert resumed, p.stdout                                               # it resumed (or had finished), not restarted
     _, extra = read_model_info(run/CHECKPOINT)
     assert extra['epoch'] == 5
     np.testing.assert_array_equal(read_log(run)['epoch'], read_log(ref)['epoch'])   # [0..4], each once
