@@ -360,6 +360,7 @@ def render_song(out,                      # data set folder; the song goes to ou
     if (dest/'metadata.yaml').is_file() and not force: return dict(song=name, status='done', seconds=0., stems=0)
     if dest.exists() and not force: raise StemsepError(f"{name}: {dest} exists without metadata.yaml (use --force to replace it)")
     rng = _song_rng(seed, index)
+    _synthesizer.cache_clear()   # a synthesiser keeps state between renders: fresh ones make a song the same whichever process renders it
     soundfonts = [Path(s) for s in (soundfonts or [default_soundfont()])]
     if midi_files:
         path = midi_files[int(rng.integers(len(midi_files)))][0]
