@@ -257,6 +257,12 @@ def train(h5_path,                      # patch file from `preprocess`
     try: model_dir.mkdir(parents=True, exist_ok=True)
     except OSError as e: raise StemsepError(f"{model_dir}: cannot create the model folder ({e.strerror or e})") from None
     if not resume: (model_dir/'training_log.csv').unlink(missing_ok=True)
+    elif (model_dir/'training_log.csv').is_file():  # a run killed between its log line and its checkpoint: that epoch is redone
+        log_path = model_dir/'training_log.csv'
+        rows = log_path.read_text().splitlines(keepends=True)
+        keep = rows[:1] + [r for r in rows[1:] if r.split(',')[0].strip().isdigit() and int(r.split(',')[0]) < initial_epoch]
+        if len(keep) < len(rows):
+            with atomic_path(log_path) as tmp: Path(tmp).write_text(''.join(keep))
     keras.utils.set_random_seed(cfg.seed)
     use_mixed = n_gpus > 0 if mixed_precision is None else mixed_precision
     if n_gpus > 1 and cfg.batch_size % n_gpus:

@@ -137,3 +137,19 @@ def test_separate_killed(tmp_path):
     assert 'outputs exist, skipped' in p.stdout
     assert tree_hashes(out) == tree_hashes(ref)
     print(f"separate killed at {at:.2f} s of {total_s:.2f}; rerun skipped {p.stdout.count('outputs exist, skipped')} of 8 songs")
+
+
+def test_train_log_line_without_checkpoint(tmp_path):
+    "Killed after an epoch's log line but before its checkpoint (the race the random kill once hit): no epoch twice."
+    from stemsep.preprocess import make_toy_tracks, preprocess
+    from stemsep.train import train, read_log
+    from stemsep.config import StemsepConfig
+    cfg = StemsepConfig(**TINY)
+    make_toy_tracks(tmp_path/'t', n_songs=3, seconds=1.5, cfg=cfg, seed=1)
+    preprocess(tmp_path/'t', tmp_path/'x.h5', cfg, val_fraction=0.34, workers=1, progress=False, log=lambda *a: None)
+    train(tmp_path/'x.h5', tmp_path/'m', epochs=1, patience=0, progress=False, log_tensorboard=False)
+    log = tmp_path/'m'/'training_log.csv'
+    rows = log.read_text().splitlines(keepends=True)
+    log.write_text(''.join(rows + [rows[-1].replace('0,', '1,', 1)]))   # epoch 2 logged, its checkpoint never saved
+    train(tmp_path/'x.h5', tmp_path/'m', epochs=2, patience=0, progress=False, log_tensorboard=False)
+    np.testing.assert_array_equal(read_log(tmp_path/'m')['epoch'], [0, 1])
