@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, asdict, fields
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['SIGNAL_FIELDS', 'StemsepError', 'StemsepConfig', 'atomic_path', 'config_to_dict', 'config_from_dict',
+__all__ = ['SIGNAL_FIELDS', 'StemsepError', 'StemsepConfig', 'atomic_path', 'map_jobs', 'config_to_dict', 'config_from_dict',
            'config_from_json', 'save_config', 'load_config', 'check_compatible', 'add_command']
 
 # %% ../nbs/10_config.ipynb #fbe1b95d
@@ -112,6 +112,25 @@ def atomic_path(path,             # the final file name
     except BaseException:
         with contextlib.suppress(OSError): tmp.unlink()
         raise
+
+# %% ../nbs/10_config.ipynb #8d86ca23
+def map_jobs(fn,                  # called with each job; picklable when `workers > 1`
+             jobs:list,           # the work items
+             workers:int=1,       # processes; 1 runs in this process
+             desc:str='',         # progress bar label
+             progress:bool=True,  # show a progress bar
+            ):                    # yields `fn(job)` for each job, in the order of `jobs`
+    "Run `fn` over `jobs` in a process pool (or in this process), in order, with one progress bar."
+    from tqdm.auto import tqdm
+    with tqdm(total=len(jobs), desc=desc, unit='song', disable=not progress) as bar:
+        if workers <= 1:
+            for job in jobs:
+                result = fn(job); bar.update(1); yield result
+            return
+        from concurrent.futures import ProcessPoolExecutor
+        with ProcessPoolExecutor(workers) as ex:
+            for result in ex.map(fn, jobs):
+                bar.update(1); yield result
 
 # %% ../nbs/10_config.ipynb #8bb42cfe
 def config_to_dict(cfg:StemsepConfig, # the configuration to convert

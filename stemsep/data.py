@@ -8,7 +8,7 @@ import json, os, re, shutil, time
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
-from .config import StemsepConfig, StemsepError, atomic_path, add_command
+from .config import StemsepConfig, StemsepError, atomic_path, add_command, map_jobs
 from .audio import load_audio, write_audio, convert_channels, AUDIO_EXTS
 
 # %% auto #0
@@ -328,7 +328,6 @@ def write_tracks(root,                         # data set folder (Slakh, BabySla
                  progress:bool=True,           # show a progress bar
                 )->dict:                       # summary: written, done, failed {song: message}, tracks, seconds
     "Write the tracks of `submix` for every song under `root`."
-    from tqdm.auto import tqdm
     submix = load_submix(submix, residual) if not isinstance(submix, Submix) else submix
     songs = find_songs(root)
     if not songs: raise StemsepError(f"{root}: no Slakh, MUSDB-HQ or .stem.mp4 songs found")
@@ -338,19 +337,9 @@ def write_tracks(root,                         # data set folder (Slakh, BabySla
     summary = dict(root=str(root), out=str(out), submix=submix.name, tracks=list(submix.tracks),
                    written=[], done=[], failed={})
     t0 = time.time()
-    bar = tqdm(total=len(jobs), desc='stems', unit='song', disable=not progress)
-    def record(res):
-        rel, status, msg = res
+    for rel, status, msg in map_jobs(_write_one, jobs, workers, 'stems', progress):
         if status == 'failed': summary['failed'][rel] = msg
         else: summary[status].append(rel)
-        bar.update(1)
-    if workers <= 1:
-        for j in jobs: record(_write_one(j))
-    else:
-        from concurrent.futures import ProcessPoolExecutor
-        with ProcessPoolExecutor(workers) as ex:
-            for res in ex.map(_write_one, jobs): record(res)
-    bar.close()
     summary['seconds'] = round(time.time() - t0, 2)
     return summary
 

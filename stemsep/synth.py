@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools, os, shutil, time, uuid
 from pathlib import Path
 import numpy as np
-from .config import StemsepConfig, StemsepError, atomic_path, add_command
+from .config import StemsepConfig, StemsepError, atomic_path, add_command, map_jobs
 from .audio import write_audio
 
 # %% auto #0
@@ -444,7 +444,6 @@ def render_dataset(out,                       # data set folder (created)
                    progress:bool=True,        # show a progress bar
                   )->dict:                    # summary: written, done, failed, midi_failed, audio_s, seconds, speed
     "Render a Slakh-format data set of `n_songs` songs."
-    from tqdm.auto import tqdm
     if n_songs < 1 or seconds <= 0: raise StemsepError(f"--songs {n_songs} and --seconds {seconds} must be positive", exit_code=2)
     if n_channels not in (1, 2): raise StemsepError(f"--channels {n_channels}: must be 1 or 2", exit_code=2)
     soundfonts = [Path(s) for s in (soundfonts or [default_soundfont()])]
@@ -458,19 +457,10 @@ def render_dataset(out,                       # data set folder (created)
                  effects=effects, n_channels=n_channels, force=force) for i in range(n_songs)]
     summary = dict(out=str(out), written=[], done=[], failed={}, midi_failed=midi_failed, audio_s=0., stems=0)
     t0 = time.time()
-    bar = tqdm(total=n_songs, desc='synth', unit='song', disable=not progress)
-    def record(r):
+    for r in map_jobs(_render_one, jobs, workers, 'synth', progress):
         if r['status'] == 'failed': summary['failed'][r['song']] = r['message']
         else: summary[r['status']].append(r['song'])
         summary['audio_s'] += r['seconds']; summary['stems'] += r['stems']
-        bar.update(1)
-    if workers <= 1:
-        for j in jobs: record(_render_one(j))
-    else:
-        from concurrent.futures import ProcessPoolExecutor
-        with ProcessPoolExecutor(workers) as ex:
-            for r in ex.map(_render_one, jobs): record(r)
-    bar.close()
     summary['seconds'] = round(time.time() - t0, 2)
     summary['speed'] = round(summary['audio_s']/max(summary['seconds'], 1e-9), 1)
     return summary

@@ -105,6 +105,8 @@ def _callbacks(model_dir:Path, cfg:StemsepConfig, epochs:int, best:float, best_e
             lr = lr0 if elapsed < 30*max_minutes else lr0/10
             if float(keras.ops.convert_to_numpy(self.model.optimizer.learning_rate)) != lr: self.model.optimizer.learning_rate.assign(lr)
             if elapsed > 60*max_minutes: self.model.stop_training = True
+        def on_epoch_end(self, epoch, logs=None):   # the rate goes into the log, as LearningRateScheduler's does
+            if logs is not None: logs['learning_rate'] = float(keras.ops.convert_to_numpy(self.model.optimizer.learning_rate))
 
     lr0 = cfg.learning_rate
     def schedule(epoch, lr): return lr0 if epoch < max(1, epochs//2) else lr0/10
