@@ -9,8 +9,8 @@ from dataclasses import dataclass, field, asdict, fields
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['SIGNAL_FIELDS', 'StemsepError', 'StemsepConfig', 'atomic_path', 'map_jobs', 'config_to_dict', 'config_from_dict',
-           'config_from_json', 'save_config', 'load_config', 'check_compatible', 'add_command']
+__all__ = ['SIGNAL_FIELDS', 'StemsepError', 'StemsepConfig', 'make_dir', 'atomic_path', 'map_jobs', 'config_to_dict',
+           'config_from_dict', 'config_from_json', 'save_config', 'load_config', 'check_compatible', 'add_command']
 
 # %% ../nbs/10_config.ipynb #fbe1b95d
 class StemsepError(Exception):
@@ -91,6 +91,16 @@ class StemsepConfig:
 # %% ../nbs/10_config.ipynb #caa0c93b
 import contextlib
 
+def make_dir(path,                        # the folder to create, parents included
+             what:str='output directory', # names the folder in the error
+            )->Path:                      # `path`
+    "Create a folder if needed; one-line `StemsepError` when it cannot be (a file in the way, no permission)."
+    path = Path(path)
+    try: path.mkdir(parents=True, exist_ok=True)
+    except OSError as e: raise StemsepError(f"{path}: cannot create {what} ({e.strerror or e})") from None
+    return path
+
+
 @contextlib.contextmanager
 def atomic_path(path,             # the final file name
                 force:bool=True,  # replace an existing file; False raises `StemsepError` if it exists
@@ -100,8 +110,7 @@ def atomic_path(path,             # the final file name
     if path.exists() and not force:
         raise StemsepError(f"{path}: exists already (use --force to overwrite)")
     if path.is_dir(): raise StemsepError(f"{path}: is a directory, expected a file name")
-    try: path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as e: raise StemsepError(f"{path.parent}: cannot create output directory ({e.strerror})") from None
+    make_dir(path.parent)
     tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp{path.suffix}")
     try:
         yield tmp

@@ -8,7 +8,7 @@ import json, os, re, shutil, time
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
-from .config import StemsepConfig, StemsepError, atomic_path, add_command, map_jobs
+from .config import StemsepConfig, StemsepError, atomic_path, add_command, map_jobs, make_dir
 from .audio import load_audio, write_audio, convert_channels, AUDIO_EXTS
 
 # %% auto #0
@@ -331,8 +331,7 @@ def write_tracks(root,                         # data set folder (Slakh, BabySla
     submix = load_submix(submix, residual) if not isinstance(submix, Submix) else submix
     songs = find_songs(root)
     if not songs: raise StemsepError(f"{root}: no Slakh, MUSDB-HQ or .stem.mp4 songs found")
-    try: Path(out).mkdir(parents=True, exist_ok=True)
-    except OSError as e: raise StemsepError(f"{out}: cannot create output directory ({e.strerror or e})") from None
+    make_dir(out)
     jobs = [(s, submix, Path(out), sr, n_channels, force) for s in songs]
     summary = dict(root=str(root), out=str(out), submix=submix.name, tracks=list(submix.tracks),
                    written=[], done=[], failed={})

@@ -8,7 +8,7 @@ import contextlib, math, os, sys
 from pathlib import Path
 import numpy as np
 import stemsep
-from .config import StemsepConfig, StemsepError, atomic_path, add_command
+from .config import StemsepConfig, StemsepError, atomic_path, add_command, make_dir
 from .audio import load_audio, stft, istft, AUDIO_EXTS
 
 # %% auto #0
@@ -342,8 +342,7 @@ def separate_file(model,                  # keras model, or path of a trained mo
     read, n_samples, sr, n_ch = _open_reader(path, offset_s, duration_s)
     _check_length(n_samples, sr, cfg, str(path))
     for p in paths.values():
-        try: p.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as e: raise StemsepError(f"{p.parent}: cannot create output directory ({e.strerror or e})") from None
+        make_dir(p.parent)
         if not os.access(p.parent, os.W_OK): raise StemsepError(f"{p.parent}: output directory is not writable")
     subtype = {'wav': 'FLOAT', 'flac': 'PCM_24'}[fmt]
     weights = np.stack([w for _, w in parsed])                                  # (outputs, stems)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools, os, shutil, time, uuid
 from pathlib import Path
 import numpy as np
-from .config import StemsepConfig, StemsepError, atomic_path, add_command, map_jobs
+from .config import StemsepConfig, StemsepError, atomic_path, add_command, map_jobs, make_dir
 from .audio import write_audio
 
 # %% auto #0
@@ -450,9 +450,7 @@ def render_dataset(out,                       # data set folder (created)
     for s in soundfonts:
         if not s.is_file(): raise StemsepError(f"{s}: SoundFont not found", exit_code=2)
     midi_files, midi_failed = scan_midi(midi_dir) if midi_dir else (None, {})
-    out = Path(out)
-    try: out.mkdir(parents=True, exist_ok=True)
-    except OSError as e: raise StemsepError(f"{out}: cannot create output directory ({e.strerror or e})") from None
+    out = make_dir(out)
     jobs = [dict(out=out, index=i, seconds=seconds, midi_files=midi_files, soundfonts=soundfonts, seed=seed,
                  effects=effects, n_channels=n_channels, force=force) for i in range(n_songs)]
     summary = dict(out=str(out), written=[], done=[], failed={}, midi_failed=midi_failed, audio_s=0., stems=0)

@@ -8,7 +8,7 @@ import csv, dataclasses, json, math, os, time
 from pathlib import Path
 import numpy as np
 from .config import (StemsepConfig, StemsepError, atomic_path, add_command, config_to_dict,
-                            save_config, check_compatible, SIGNAL_FIELDS)
+                            save_config, check_compatible, SIGNAL_FIELDS, make_dir)
 
 # %% auto #0
 __all__ = ['CHECKPOINT', 'BEST_WEIGHTS', 'gpu_count', 'measure_loss_weights', 'read_log', 'plot_curves', 'resolve_config',
@@ -256,8 +256,7 @@ def train(h5_path,                      # patch file from `preprocess`
         if progress: print(f"{model_dir/CHECKPOINT}: already trained for {initial_epoch} epochs (>= {cfg.epochs}); pass more --epochs to continue")
         plot_curves(model_dir)           # a run killed after its last checkpoint may not have drawn them
         return history
-    try: model_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as e: raise StemsepError(f"{model_dir}: cannot create the model folder ({e.strerror or e})") from None
+    make_dir(model_dir, 'the model folder')
     if not resume: (model_dir/'training_log.csv').unlink(missing_ok=True)
     elif (model_dir/'training_log.csv').is_file():  # a run killed between its log line and its checkpoint: that epoch is redone
         log_path = model_dir/'training_log.csv'
