@@ -8,12 +8,13 @@ import functools, os, shutil, time, uuid
 from pathlib import Path
 import numpy as np
 from .config import StemsepConfig, StemsepError, atomic_path, add_command, map_jobs, make_dir
-from .audio import write_audio
+from .audio import write_audio, stft, istft
 
 # %% auto #0
 __all__ = ['GM_CLASSES', 'DRUM_PROGRAM', 'MIDI_EXTS', 'TARGET_LUFS', 'TARGET_PEAK_DB', 'inst_class', 'program_name',
            'default_soundfont', 'integrated_loudness', 'compose_song', 'scan_midi', 'midi_excerpt', 'render_track',
-           'random_effects', 'apply_effects', 'pan_width', 'song_name', 'render_song', 'render_dataset', 'add_cli']
+           'random_effects', 'apply_effects', 'pan_width', 'melody_notes', 'sing', 'song_name', 'render_song',
+           'render_dataset', 'add_cli']
 
 # %% ../nbs/08_synth.ipynb #6d6fd8ad
 GM_CLASSES = ('Piano', 'Chromatic Percussion', 'Organ', 'Guitar', 'Bass', 'Strings', 'Strings (continued)', 'Brass',
@@ -333,6 +334,117 @@ def pan_width(y:np.ndarray,     # stereo audio, (2, samples)
     angle = (pan + 1)*np.pi/4
     return np.stack([(mid + side)*np.cos(angle), (mid - side)*np.sin(angle)])*np.sqrt(2)
 
+# %% ../nbs/08_synth.ipynb #240277e4
+_VOWELS = {'a': (730, 1090, 2440), 'e': (530, 1840, 2480), 'i': (270, 2290, 3010), 'o': (570, 840, 2410),
+           'u': (300, 870, 2240), 'ae': (660, 1720, 2410), 'er': (490, 1350, 1690), 'uh': (640, 1190, 2390)}  # F1-F3, Hz (adult male)
+_VOICE_WORDS = ('vocal', 'voice', 'vox', 'sing', 'melody', 'melodie', 'lead', 'lyric', 'karaoke', 'tune')
+
+def melody_notes(score,            # symusic Score in seconds
+                 min_notes:int=8,  # tracks with fewer notes are not considered
+                )->tuple:          # (track index or None, [(start_s, end_s, pitch)] monophonic, sorted)
+    "The tune of a song: the track most likely to be the melody, reduced to its top line."
+    best, best_score = None, -np.inf
+    for k, t in enumerate(score.tracks):
+        if t.is_drum or t.note_num() < min_notes: continue
+        notes = t.notes.numpy(); start, dur, pitch = notes['time'], notes['duration'], notes['pitch']
+        order = np.argsort(start); start, end = start[order], (start + dur)[order]
+        overlap = float(np.mean(start[1:] < end[:-1] - 0.05)) if len(start) > 1 else 0.
+        s = -3*overlap - abs(float(np.median(pitch)) - 67)/12 + 0.002*len(start)
+        if np.median(dur) < 0.12: s -= 2                            # arpeggios and ornaments are not sung
+        if any(w in t.name.lower() for w in _VOICE_WORDS): s += 2
+        if 32 <= t.program < 40 or t.program >= 112: s -= 3        # basses, percussive and sound effects are never the tune
+        if s > best_score: best, best_score = k, s
+    if best is None: return None, []
+    n = score.tracks[best].notes.numpy()
+    notes = sorted(zip(n['time'].tolist(), (n['time'] + n['duration']).tolist(), n['pitch'].tolist()), key=lambda x: (x[0], -x[2]))
+    line = []
+    for s, e, p in notes:            # skyline: a later note cuts the one before; of two at once the higher wins
+        if e - s < 0.06: continue
+        if line and s < line[-1][0] + 0.03:
+            if p > line[-1][2]: line[-1] = (s, e, p)
+            continue
+        if line and s < line[-1][1]: line[-1] = (line[-1][0], s, line[-1][2])
+        line.append((s, e, p))
+    line = [(float(s), float(e), int(p)) for s, e, p in line if e - s >= 0.06]
+    return (best, line) if len(line) >= min_notes else (None, [])
+
+def _resonance(f:np.ndarray, fc:np.ndarray, bw:np.ndarray)->np.ndarray:
+    "Magnitude of a second-order resonance at `fc` with bandwidth `bw` (broadcast over frames and bins)."
+    return 1/np.sqrt((1 - (f/fc)**2)**2 + (f*bw/fc**2)**2)
+
+def sing(notes:list,         # [(start_s, end_s, midi_pitch)], monophonic (`melody_notes`)
+         n_samples:int,      # length of the result
+         sr:int,             # sample rate, Hz
+         rng,                # `np.random.Generator`: voice, vowels and consonants are drawn from it
+        )->tuple:            # (float32 audio (n_samples,), description dict)
+    "A synthetic singer: glottal source + breath through moving vowel formants, with consonants."
+    from types import SimpleNamespace
+    female = rng.random() < 0.5
+    centre = 67 if female else 57                       # G4 / A3: middle of a pop singer's range
+    shift = 12*int(np.round((centre - np.median([p for _, _, p in notes]))/12)) if notes else 0
+    scale = (1.17 if female else 1.0)*rng.uniform(0.94, 1.06)    # vocal-tract length
+    vib_rate, vib_depth = rng.uniform(4.5, 6.5), rng.uniform(0, 60)   # Hz, cents
+    breath, tilt = rng.uniform(0.03, 0.25), rng.uniform(-5, 1)     # noise share; dB per octave above 1 kHz
+    glide = rng.uniform(0.02, 0.08)
+    t = np.arange(n_samples)/sr
+    f0 = np.full(n_samples, np.nan); amp = np.zeros(n_samples)
+    hop = 256; n_frames = 1 + n_samples//hop
+    keys_t, keys_v = [], []                              # vowel targets over time
+    cons = []                                            # (time, kind)
+    prev_end, prev_hz = -1., None
+    for s, e, p in notes:
+        i0, i1 = int(s*sr), min(int(e*sr), n_samples)
+        if i1 <= i0: continue
+        hz = 440*2**((p + shift - 69)/12)
+        tt = t[i0:i1] - s
+        cents = vib_depth*np.sin(2*np.pi*vib_rate*tt)*np.clip((tt - 0.15)/0.2, 0, 1)
+        contour = np.full(i1 - i0, hz)
+        if prev_hz is not None and s - prev_end < 0.05:    # legato: glide from the last pitch
+            g = max(1, min(int(glide*sr), (i1 - i0)//3))
+            contour[:g] = prev_hz*(hz/prev_hz)**(np.arange(g)/g)
+        f0[i0:i1] = contour*2**(cents/1200)
+        att, rel = rng.uniform(0.01, 0.06), rng.uniform(0.03, 0.1)
+        env = np.minimum(1, tt/att)*np.clip((e - s - tt)/rel, 0, 1)**0.5
+        amp[i0:i1] = np.maximum(amp[i0:i1], env*rng.uniform(0.6, 1.0))
+        v1 = str(rng.choice(list(_VOWELS), p=[.22, .14, .1, .14, .08, .1, .08, .14]))
+        keys_t += [s + 0.03, max(s + 0.04, e - 0.05)]; keys_v += [v1, v1]
+        if e - s > 0.4 and rng.random() < 0.3: keys_t[-1] = s + 0.6*(e - s); keys_v += [str(rng.choice(list(_VOWELS)))]; keys_t.append(e - 0.03)
+        if rng.random() < 0.55: cons.append((s, str(rng.choice(['s', 's', 'sh', 'f', 't', 't', 'k', 'p', 'h']))))
+        prev_end, prev_hz = e, hz
+    desc = dict(female=bool(female), transpose=int(shift), notes=len(notes), vibrato_cents=round(float(vib_depth), 1),
+                breath=round(float(breath), 3), consonants=len(cons))
+    if not keys_t: return np.zeros(n_samples, np.float32), desc
+    f0 = np.nan_to_num(f0, nan=110.)                     # silent between notes (amp is 0 there)
+    f0 = f0*2**(np.cumsum(rng.normal(0, 1, n_samples//2048 + 2)).repeat(2048)[:n_samples]*0.3/1200)  # slow pitch drift
+    phase = np.cumsum(f0/sr) % 1.
+    dt = np.clip(f0/sr, 1e-6, 0.5)
+    saw = 2*phase - 1                                                    # band-limited (polyBLEP) sawtooth
+    a = phase/dt; b = (phase - 1)/dt
+    saw -= np.where(phase < dt, 2*a - a*a - 1, 0) + np.where(phase > 1 - dt, b*b + 2*b + 1, 0)
+    src = (saw + breath*4*rng.normal(0, 1, n_samples)*(0.5 + 0.5*(phase < 0.5)))*amp
+    cfg = SimpleNamespace(n_fft=1024, hop_length=hop)
+    S = stft(src[None], cfg)[0]
+    f = np.fft.rfftfreq(1024, 1/sr)[:, None]
+    ft = np.arange(S.shape[1])*hop/sr
+    kt = np.asarray(keys_t); order = np.argsort(kt, kind='stable')
+    fm = np.array([_VOWELS[v] for v in keys_v], float)[order]*scale
+    F = [np.interp(ft, kt[order], fm[:, j]) for j in range(3)] + [np.full_like(ft, 3300*scale), np.full_like(ft, 4200*scale)]
+    bw, gains = (70, 90, 130, 200, 260), (1.0, 0.6, 0.35, 0.2, 0.12)
+    env = sum(g*_resonance(f, Fk[None], b)/_resonance(Fk[None], Fk[None], b) for Fk, b, g in zip(F, bw, gains))
+    env *= 10**(tilt*np.log2(np.maximum(f, 1000)/1000)/20)
+    S = S*env
+    for ts, kind in cons:                                 # consonant noise just before the vowel
+        dur = {'s': .11, 'sh': .12, 'f': .09, 'h': .08, 't': .025, 'k': .03, 'p': .02}[kind]*rng.uniform(0.7, 1.4)
+        lo, hi = {'s': (4500, 11000), 'sh': (2200, 6500), 'f': (1500, 12000), 'h': (500, 4000), 't': (2500, 9000), 'k': (1200, 4500), 'p': (300, 3000)}[kind]
+        fr = (ft >= ts - dur) & (ft < ts + 0.01)
+        if not fr.any(): continue
+        shape = np.exp(-0.5*((np.log(np.maximum(f[:, 0], 1)/np.sqrt(lo*hi)))/(0.35*np.log(hi/lo)))**2)
+        level = rng.uniform(0.3, 1.2)*np.abs(S).max()*(0.03 if kind in ('s', 'sh', 'f', 'h') else 0.06)
+        w = np.where(fr)[0]; ramp = np.linspace(0.3, 1, len(w)) if kind in ('s', 'sh', 'f', 'h') else np.linspace(1, 0.2, len(w))
+        S[:, w] += level*shape[:, None]*ramp*np.exp(2j*np.pi*rng.random((len(f), len(w))))
+    y = istft(S[None], cfg, n_samples)[0]
+    return (y/max(np.abs(y).max(), 1e-9)*0.5).astype(np.float32), desc
+
 # %% ../nbs/08_synth.ipynb #a3af89c6
 TARGET_LUFS, TARGET_PEAK_DB = -13.0, -1.0   # Slakh's normalization_factor and target_peak
 
@@ -350,6 +462,7 @@ def render_song(out,                      # data set folder; the song goes to ou
                 soundfonts:list|None=None,# .sf2/.sf3 files, one drawn per stem; None: TimGM6mb
                 seed:int=0,               # data set seed
                 effects:bool=False,       # random per-stem effects and gains
+                vocals:float=0.,          # chance that a synthetic singer (`sing`) performs the melody as a `Vocals` stem
                 n_channels:int=1,         # 1 mono, 2 stereo with random pan and width
                 sr:int=44100,             # sample rate, Hz
                 force:bool=False,         # re-render a song that exists
@@ -372,6 +485,10 @@ def render_song(out,                      # data set folder; the song goes to ou
         source = dict(kind='composer', **source)
     n = int(round(seconds*sr))
     song_uuid = uuid.UUID(bytes=rng.bytes(16)).hex
+    melody, vrng = [], np.random.default_rng([int(seed), int(index), 1])   # the singer has its own draws
+    if vocals and vrng.random() < vocals:
+        k, melody = melody_notes(score)
+        if melody and vrng.random() < 0.5: score.tracks = [t for j, t in enumerate(score.tracks) if j != k]  # the singer takes the line
     stems_meta, audio = {}, {}
     for k, track in enumerate(score.tracks):
         sid = f"S{k:02d}"
@@ -392,6 +509,24 @@ def render_song(out,                      # data set folder; the song goes to ou
                                midi_saved=True, plugin_name=sf.name, program_num=prog, stemsep=extra)
         if loud is None: continue            # silent: listed, not rendered, as Slakh does
         audio[sid] = (y*10**((TARGET_LUFS - loud + gain_db)/20)).astype(np.float64)
+    if melody:
+        from symusic import Track, Note
+        sid = f"S{len(score.tracks):02d}"
+        y, vdesc = sing(melody, n, sr, vrng)
+        chain = random_effects(vrng, 'Vocals') if effects else []
+        gain_db = float(vrng.uniform(0, 6))            # singers sit on top of the band
+        extra = dict(track_name='singer', n_notes=len(melody), soundfont=None, gain_db=round(gain_db, 2), singer=vdesc)
+        if effects: extra['effects'] = [{k2: (round(v, 3) if isinstance(v, float) else v) for k2, v in e.items()} for e in chain]
+        y = apply_effects(np.repeat(y[None], n_channels, 0), sr, chain)
+        if n_channels == 2:
+            pan = float(vrng.uniform(-0.1, 0.1)); y = pan_width(y, pan, 1.0); extra.update(pan=round(pan, 3), width=1.0)
+        loud = integrated_loudness(y, sr)
+        stems_meta[sid] = dict(audio_rendered=loud is not None, inst_class='Vocals', is_drum=False, midi_program_name='Singing voice',
+                               midi_saved=True, plugin_name='stemsep singer', program_num=None, stemsep=extra)
+        if loud is not None: audio[sid] = (y*10**((TARGET_LUFS - loud + gain_db)/20)).astype(np.float64)
+        voice = Track('singer', program=52, ttype='second')
+        for s0, e0, p in melody: voice.notes.append(Note(s0, e0 - s0, p + vdesc['transpose'], 90, ttype='second'))
+        score.tracks.append(voice)
     if not audio: raise StemsepError(f"{name}: every track rendered silent ({source.get('midi_file', 'composer')})")
     mix = sum(audio.values())
     peak = max(np.abs(mix).max(), max(np.abs(a).max() for a in audio.values()))
@@ -439,6 +574,7 @@ def render_dataset(out,                       # data set folder (created)
                    seed:int=0,                # data set seed: same seed, same songs
                    workers:int=1,             # parallel processes
                    effects:bool=False,        # random per-stem effects and gains
+                   vocals:float=0.,           # chance per song of a synthetic singer on the melody (a `Vocals` stem)
                    n_channels:int=1,          # 1 mono, 2 stereo with random pan/width
                    force:bool=False,          # re-render songs that exist
                    progress:bool=True,        # show a progress bar
@@ -446,13 +582,14 @@ def render_dataset(out,                       # data set folder (created)
     "Render a Slakh-format data set of `n_songs` songs."
     if n_songs < 1 or seconds <= 0: raise StemsepError(f"--songs {n_songs} and --seconds {seconds} must be positive", exit_code=2)
     if n_channels not in (1, 2): raise StemsepError(f"--channels {n_channels}: must be 1 or 2", exit_code=2)
+    if not 0 <= vocals <= 1: raise StemsepError(f"--vocals {vocals}: must be a probability between 0 and 1", exit_code=2)
     soundfonts = [Path(s) for s in (soundfonts or [default_soundfont()])]
     for s in soundfonts:
         if not s.is_file(): raise StemsepError(f"{s}: SoundFont not found", exit_code=2)
     midi_files, midi_failed = scan_midi(midi_dir) if midi_dir else (None, {})
     out = make_dir(out)
     jobs = [dict(out=out, index=i, seconds=seconds, midi_files=midi_files, soundfonts=soundfonts, seed=seed,
-                 effects=effects, n_channels=n_channels, force=force) for i in range(n_songs)]
+                 effects=effects, vocals=vocals, n_channels=n_channels, force=force) for i in range(n_songs)]
     summary = dict(out=str(out), written=[], done=[], failed={}, midi_failed=midi_failed, audio_s=0., stems=0)
     t0 = time.time()
     for r in map_jobs(_render_one, jobs, workers, 'synth', progress):
@@ -467,7 +604,7 @@ def render_dataset(out,                       # data set folder (created)
 def _synth_command(args)->int:
     "Handler of `stemsep synth`."
     s = render_dataset(args.out, args.songs, args.seconds, midi_dir=args.midi, soundfonts=args.soundfont, seed=args.seed,
-                       workers=args.workers, effects=args.effects, n_channels=args.channels, force=args.force)
+                       workers=args.workers, effects=args.effects, vocals=args.vocals, n_channels=args.channels, force=args.force)
     for msg in s['midi_failed'].values(): print(f"SKIPPED {msg}")
     for msg in s['failed'].values(): print(f"FAILED {msg}")
     print(f"{len(s['written'])} songs written ({s['stems']} stems), {len(s['done'])} already done, {len(s['failed'])} failed -> {s['out']}")
@@ -492,5 +629,8 @@ def add_cli(subparsers, # from `ArgumentParser.add_subparsers`
     p.add_argument('--seed', type=int, default=0, help='data set seed: the same seed renders the same songs')
     p.add_argument('--workers', type=int, default=os.cpu_count() or 1, help='parallel processes')
     p.add_argument('--effects', action='store_true', help='random per-stem effects (reverb, EQ, compression, distortion, chorus) and gains')
+    p.add_argument('--vocals', type=float, default=0., metavar='P',
+                   help='chance per song (0-1) that a synthetic singer performs the melody as an extra Vocals stem '
+                        '(real songs have singers; a model that never heard one confuses their consonants with drums)')
     p.add_argument('--channels', type=int, choices=(1, 2), default=1, help='1 mono; 2 stereo with random pan and width per stem')
     p.add_argument('--force', action='store_true', help='re-render songs that exist')
