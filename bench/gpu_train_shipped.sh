@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# How the built-in drums/accompaniment model was trained: render -> stems -> preprocess -> train, all with the
+# How the FIRST built-in drums/accompaniment model was trained (superseded on 2026-11-26: the model now shipped comes
+# from bench/gpu_ablate4.sh then bench/gpu_continue.sh, see README "The built-in model"): render -> stems -> preprocess -> train, all with the
 # `stemsep` command line, on one lent GPU machine (Keras 3 on JAX; no TensorFlow there). Run from the repo root
 # with the wheels in .whl/ and SoundFonts + MIDI in gpu_carry/ (see the model card, nbs/05_predict.ipynb).
 #   MODE=compare : paper U-Net vs Spleeter-style U-Net, side by side on one GPU (same data, same time)

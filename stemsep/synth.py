@@ -13,8 +13,8 @@ from .audio import write_audio, stft, istft
 # %% auto #0
 __all__ = ['GM_CLASSES', 'DRUM_PROGRAM', 'MIDI_EXTS', 'TARGET_LUFS', 'TARGET_PEAK_DB', 'inst_class', 'program_name',
            'default_soundfont', 'integrated_loudness', 'compose_song', 'scan_midi', 'midi_excerpt', 'render_track',
-           'random_effects', 'apply_effects', 'pan_width', 'melody_notes', 'sing', 'song_name', 'render_song',
-           'render_dataset', 'add_cli']
+           'random_effects', 'apply_effects', 'pan_width', 'melody_notes', 'sing', 'drum_hits', 'song_name',
+           'render_song', 'render_dataset', 'add_cli']
 
 # %% ../nbs/08_synth.ipynb #6d6fd8ad
 GM_CLASSES = ('Piano', 'Chromatic Percussion', 'Organ', 'Guitar', 'Bass', 'Strings', 'Strings (continued)', 'Brass',
@@ -445,6 +445,41 @@ def sing(notes:list,         # [(start_s, end_s, midi_pitch)], monophonic (`melo
     y = istft(S[None], cfg, n_samples)[0]
     return (y/max(np.abs(y).max(), 1e-9)*0.5).astype(np.float32), desc
 
+# %% ../nbs/08_synth.ipynb #c1de0e9a
+_KICKS, _SNARES = (35, 36), (37, 38, 39, 40)
+
+def drum_hits(track,             # a symusic drum track, in seconds
+                n_samples:int,   # length of the result
+                sr:int,          # sample rate, Hz
+                rng,             # `np.random.Generator`: the sound of each drum is drawn from it
+               )->tuple:         # (float32 audio (n_samples,) peak-normalised or silent, description dict)
+    "Synthetic kick and snare hits on the kick and snare notes of a drum track."
+    notes = track.notes.numpy()
+    y = np.zeros(n_samples)
+    kick = dict(f_hi=rng.uniform(100, 200), f_lo=rng.uniform(40, 70), sweep=rng.uniform(0.015, 0.06), decay=rng.uniform(0.08, 0.45),
+                click=rng.uniform(0, 0.4))
+    snare = dict(f=rng.uniform(160, 250), tone_decay=rng.uniform(0.04, 0.15), noise_decay=rng.uniform(0.08, 0.25),
+                 noise=rng.uniform(0.4, 1.5), lo=rng.uniform(800, 2500), hi=rng.uniform(5000, 12000))
+    t = np.arange(int(sr*1.5))/sr
+    f = kick['f_lo'] + (kick['f_hi'] - kick['f_lo'])*np.exp(-t/kick['sweep'])
+    k_sound = np.sin(2*np.pi*np.cumsum(f)/sr)*np.exp(-t/kick['decay'])
+    k_sound[:int(0.004*sr)] += kick['click']*rng.normal(0, 1, int(0.004*sr))
+    noise = rng.normal(0, 1, len(t))
+    spec = np.fft.rfft(noise); fr = np.fft.rfftfreq(len(t), 1/sr)
+    noise = np.fft.irfft(spec*((fr > snare['lo']) & (fr < snare['hi'])), len(t))
+    noise /= np.abs(noise).max()
+    s_sound = np.sin(2*np.pi*snare['f']*t)*np.exp(-t/snare['tone_decay']) + snare['noise']*noise*np.exp(-t/snare['noise_decay'])
+    s_sound /= np.abs(s_sound).max()
+    hits = 0
+    for time, pitch, vel in zip(notes['time'], notes['pitch'], notes['velocity']):
+        sound = k_sound if pitch in _KICKS else s_sound if pitch in _SNARES else None
+        i = int(time*sr)
+        if sound is None or i >= n_samples: continue
+        m = min(len(sound), n_samples - i); y[i:i+m] += sound[:m]*(vel/127); hits += 1
+    desc = dict(hits=hits, kick={k: round(float(v), 3) for k, v in kick.items()}, snare={k: round(float(v), 3) for k, v in snare.items()})
+    peak = np.abs(y).max()
+    return (y/peak if peak > 0 else y).astype(np.float32), desc
+
 # %% ../nbs/08_synth.ipynb #a3af89c6
 TARGET_LUFS, TARGET_PEAK_DB = -13.0, -1.0   # Slakh's normalization_factor and target_peak
 
@@ -463,6 +498,7 @@ def render_song(out,                      # data set folder; the song goes to ou
                 seed:int=0,               # data set seed
                 effects:bool=False,       # random per-stem effects and gains
                 vocals:float=0.,          # chance that a synthetic singer (`sing`) performs the melody as a `Vocals` stem
+                drum_layers:float=0.,     # chance per drum track of synthetic kick and snare layers (`drum_hits`)
                 n_channels:int=1,         # 1 mono, 2 stereo with random pan and width
                 sr:int=44100,             # sample rate, Hz
                 force:bool=False,         # re-render a song that exists
@@ -486,6 +522,7 @@ def render_song(out,                      # data set folder; the song goes to ou
     n = int(round(seconds*sr))
     song_uuid = uuid.UUID(bytes=rng.bytes(16)).hex
     melody, vrng = [], np.random.default_rng([int(seed), int(index), 1])   # the singer has its own draws
+    drng = np.random.default_rng([int(seed), int(index), 2])               # and so do the drum layers
     if vocals and vrng.random() < vocals:
         k, melody = melody_notes(score)
         if melody and vrng.random() < 0.5: score.tracks = [t for j, t in enumerate(score.tracks) if j != k]  # the singer takes the line
@@ -501,7 +538,17 @@ def render_song(out,                      # data set folder; the song goes to ou
         extra = dict(track_name=str(track.name), n_notes=int(track.note_num()), soundfont=sf.name, gain_db=round(gain_db, 2))
         if effects: extra['effects'] = [{k2: (round(v, 3) if isinstance(v, float) else v) for k2, v in e.items()} for e in chain]
         if n_channels == 2: extra.update(pan=round(pan, 3), width=round(width, 3))
+        layer = None
+        if drum and drum_layers and drng.random() < drum_layers:
+            layer, ldesc = drum_hits(track, n, sr, drng)
+            ldesc['db'] = float(drng.uniform(-6, 6)); ldesc['soundfont_kick'] = bool(drng.random() < 0.7)
+            extra['drum_layers'] = ldesc
+            if not ldesc['soundfont_kick']:        # only the synthetic kick plays
+                track = track.copy(); track.notes = track.notes.filter(lambda nt: nt.pitch not in _KICKS, inplace=False)
         y = render_track(score, track, sf, n, sr, n_channels)
+        if layer is not None:
+            rms = np.sqrt(np.mean(y**2)); rms = rms if rms > 1e-6 else 0.1
+            y = y + layer*rms/np.sqrt(np.mean(layer**2) + 1e-12)*10**(extra['drum_layers']['db']/20)
         y = apply_effects(y, sr, chain)
         if n_channels == 2: y = pan_width(y, pan, width)
         loud = integrated_loudness(y, sr)
@@ -575,6 +622,7 @@ def render_dataset(out,                       # data set folder (created)
                    workers:int=1,             # parallel processes
                    effects:bool=False,        # random per-stem effects and gains
                    vocals:float=0.,           # chance per song of a synthetic singer on the melody (a `Vocals` stem)
+                   drum_layers:float=0.,      # chance per drum track of synthetic kick and snare layers
                    n_channels:int=1,          # 1 mono, 2 stereo with random pan/width
                    force:bool=False,          # re-render songs that exist
                    progress:bool=True,        # show a progress bar
@@ -582,14 +630,15 @@ def render_dataset(out,                       # data set folder (created)
     "Render a Slakh-format data set of `n_songs` songs."
     if n_songs < 1 or seconds <= 0: raise StemsepError(f"--songs {n_songs} and --seconds {seconds} must be positive", exit_code=2)
     if n_channels not in (1, 2): raise StemsepError(f"--channels {n_channels}: must be 1 or 2", exit_code=2)
-    if not 0 <= vocals <= 1: raise StemsepError(f"--vocals {vocals}: must be a probability between 0 and 1", exit_code=2)
+    for flag, p in (('--vocals', vocals), ('--drum-layers', drum_layers)):
+        if not 0 <= p <= 1: raise StemsepError(f"{flag} {p}: must be a probability between 0 and 1", exit_code=2)
     soundfonts = [Path(s) for s in (soundfonts or [default_soundfont()])]
     for s in soundfonts:
         if not s.is_file(): raise StemsepError(f"{s}: SoundFont not found", exit_code=2)
     midi_files, midi_failed = scan_midi(midi_dir) if midi_dir else (None, {})
     out = make_dir(out)
     jobs = [dict(out=out, index=i, seconds=seconds, midi_files=midi_files, soundfonts=soundfonts, seed=seed,
-                 effects=effects, vocals=vocals, n_channels=n_channels, force=force) for i in range(n_songs)]
+                 effects=effects, vocals=vocals, drum_layers=drum_layers, n_channels=n_channels, force=force) for i in range(n_songs)]
     summary = dict(out=str(out), written=[], done=[], failed={}, midi_failed=midi_failed, audio_s=0., stems=0)
     t0 = time.time()
     for r in map_jobs(_render_one, jobs, workers, 'synth', progress):
@@ -604,7 +653,8 @@ def render_dataset(out,                       # data set folder (created)
 def _synth_command(args)->int:
     "Handler of `stemsep synth`."
     s = render_dataset(args.out, args.songs, args.seconds, midi_dir=args.midi, soundfonts=args.soundfont, seed=args.seed,
-                       workers=args.workers, effects=args.effects, vocals=args.vocals, n_channels=args.channels, force=args.force)
+                       workers=args.workers, effects=args.effects, vocals=args.vocals, drum_layers=args.drum_layers,
+                       n_channels=args.channels, force=args.force)
     for msg in s['midi_failed'].values(): print(f"SKIPPED {msg}")
     for msg in s['failed'].values(): print(f"FAILED {msg}")
     print(f"{len(s['written'])} songs written ({s['stems']} stems), {len(s['done'])} already done, {len(s['failed'])} failed -> {s['out']}")
@@ -632,5 +682,8 @@ def add_cli(subparsers, # from `ArgumentParser.add_subparsers`
     p.add_argument('--vocals', type=float, default=0., metavar='P',
                    help='chance per song (0-1) that a synthetic singer performs the melody as an extra Vocals stem '
                         '(real songs have singers; a model that never heard one confuses their consonants with drums)')
+    p.add_argument('--drum-layers', type=float, default=0., metavar='P',
+                   help='chance per drum track (0-1) of synthetic kick and snare layers with random pitch and decay '
+                        '(General MIDI kits are few and short; real kicks ring where the bass plays)')
     p.add_argument('--channels', type=int, choices=(1, 2), default=1, help='1 mono; 2 stereo with random pan and width per stem')
     p.add_argument('--force', action='store_true', help='re-render songs that exist')
