@@ -61,17 +61,14 @@ done; wait
 cat $STATE/score_*.log | grep -v Warning | tee -a $OUT/stamps.txt
 python3 - $STATE $OUT <<'PY'
 import sys, json, pathlib
-from stemsep.model import load_model, save_model
 state, out = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
 q = {}
 for f in sorted((out/'small').glob('quick_*.json')): q.update(json.loads(f.read_text()))
 rank = sorted(q, key=lambda m: -q[m]['real']['drums'])
 (state/'best.txt').write_text(pathlib.Path(rank[0]).parent.name)
 print('ranked on the real clip (drums):', [pathlib.Path(m).parent.name for m in rank])
-for m in rank[:2]:        # at most 8 files come back: the two best models, two parts each
-    n = pathlib.Path(m).parent.name; model, cfg = load_model(m)
-    p = save_model(model, cfg, out/f'{n}.npz'); data = p.read_bytes(); p.unlink(); (out/f'{n}.json').unlink(missing_ok=True)
-    for i in range(0, len(data), 15_000_000): (out/f'{n}.npz.part{i//15_000_000}').write_bytes(data[i:i+15_000_000])
+(state/'export.txt').write_text(' '.join(f'{pathlib.Path(m).parent.name}={m}' for m in rank[:2]))  # at most 8 files come back
 PY
+python3 bench/export_parts.py $OUT $(cat $STATE/export.txt)
 cp $OUT/stamps.txt $OUT/small/; tar czf $OUT/small.tgz -C $OUT small && rm -rf $OUT/small
 ls -la $OUT; stamp done

@@ -52,16 +52,6 @@ done
   [ -f $STATE/models/$v/model.weights.h5 ] && python3 bench/quick_real_sdr.py $STATE/models/$v/model.weights.h5 \
     --tracks $STATE/tests/test_fx $STATE/tests/test_fxvox --json $OUT/small/quick_$v.json 2>&1 | grep -v Warning | tee -a $OUT/stamps.txt &
 done; wait
-python3 - $STATE $OUT $N1 $N2 <<'PY'
-import sys, pathlib
-from stemsep.model import load_model, save_model
-state, out = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
-for n in sys.argv[3:]:
-    m = state/'models'/n/'model.weights.h5'
-    if not m.is_file(): print(n, 'no weights'); continue
-    model, cfg = load_model(m)
-    p = save_model(model, cfg, out/f'{n}.npz'); data = p.read_bytes(); p.unlink(); (out/f'{n}.json').unlink(missing_ok=True)
-    for i in range(0, len(data), 15_000_000): (out/f'{n}.npz.part{i//15_000_000}').write_bytes(data[i:i+15_000_000])
-PY
+python3 bench/export_parts.py $OUT $N1=$STATE/models/$N1/model.weights.h5 $N2=$STATE/models/$N2/model.weights.h5
 cp $OUT/stamps.txt $OUT/small/; tar czf $OUT/small.tgz -C $OUT small && rm -rf $OUT/small
 ls -la $OUT; stamp done

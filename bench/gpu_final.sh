@@ -44,16 +44,6 @@ for n in final_da final_dbr; do
 done
 MODELS=$(for n in final_da final_dbr; do [ -f $STATE/$n/model.weights.h5 ] && echo $STATE/$n/model.weights.h5; done)
 CUDA_VISIBLE_DEVICES=0 python3 bench/quick_real_sdr.py $MODELS --real gpu_carry/real --json $OUT/small/quick_real_final.json 2>&1 | grep -v Warning | tee -a $OUT/stamps.txt
-python3 - $STATE $OUT <<'PY'
-import sys, pathlib
-from stemsep.model import load_model, save_model
-state, out = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
-for n in ('final_da', 'final_dbr'):
-    m = state/n/'model.weights.h5'
-    if not m.is_file(): print(n, 'no weights'); continue
-    model, cfg = load_model(m)
-    p = save_model(model, cfg, out/f'{n}.npz'); data = p.read_bytes(); p.unlink(); (out/f'{n}.json').unlink(missing_ok=True)
-    for i in range(0, len(data), 15_000_000): (out/f'{n}.npz.part{i//15_000_000}').write_bytes(data[i:i+15_000_000])
-PY
+python3 bench/export_parts.py $OUT final_da=$STATE/final_da/model.weights.h5 final_dbr=$STATE/final_dbr/model.weights.h5
 cp $OUT/stamps.txt $OUT/small/; tar czf $OUT/small.tgz -C $OUT small && rm -rf $OUT/small
 ls -la $OUT; stamp done

@@ -55,16 +55,7 @@ stamp "trained"
 for n in $NAMES; do
   tail -c 3000 $OUT/train_$n.log | tr '\r' '\n' | grep -v "^\s*$" | tail -4
   mkdir -p $W/small/$n; cp $W/$n/training_log.csv $W/$n/config.json $W/small/$n/ 2>/dev/null; mv $OUT/train_$n.log $W/small/$n/
-  python3 - $W/$n $OUT $n <<'PY'
-import sys, pathlib
-from stemsep.model import load_model, save_model
-src, out, name = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2]), sys.argv[3]
-if not (src/'model.weights.h5').exists(): print(name, 'no weights'); sys.exit()
-model, cfg = load_model(src/'model.weights.h5')
-p = save_model(model, cfg, out/f'{name}.npz'); data = p.read_bytes(); p.unlink(); (out/f'{name}.json').unlink()
-for i in range(0, len(data), 15_000_000): (out/f'{name}.npz.part{i//15_000_000}').write_bytes(data[i:i+15_000_000])
-print(name, f'float16 weights: {len(data)/1e6:.1f} MB in {-(-len(data)//15_000_000)} parts')
-PY
+  python3 bench/export_parts.py $OUT $n=$W/$n/model.weights.h5
 done
 if [ -n "${GPU_BENCH:-}" ] && [ -f $W/single/model.weights.h5 ]; then
   stamp "GPU separation bench"; timeout -k 5 ${GPU_BENCH_S:-70} python3 bench/bench_gpu.py --model $W/single/model.weights.h5 --out $W/small/gpu_bench.md $GPU_BENCH 2>&1 | tail -15
