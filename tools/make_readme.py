@@ -59,7 +59,10 @@ def title_block(markdown:str)->tuple: # (title, description or None, rest of the
         desc.append(lines[i].lstrip('>').strip()); i += 1
     return title, ' '.join(desc) or None, '\n'.join(lines[i:]).strip()
 
+_IMAGE = re.compile(r'(!\[[^\]]*\]\()(?!https?:|/|#)([^)\s]+)')
+
 def render_notebook(nb:dict, # a notebook as loaded by `json.load`
+                    prefix:str='', # folder of the notebook relative to the README: relative image paths get it
                    )->str:   # its markdown, ending in one newline
     "Render a notebook to GitHub markdown the way nbdev's README is rendered."
     parts, first = [], True
@@ -71,7 +74,7 @@ def render_notebook(nb:dict, # a notebook as loaded by `json.load`
             if tb:
                 title, desc, rest = tb
                 parts += [f'# {title}', WARNING] + ([f'> {desc}'] if desc else []) + ([rest] if rest else [])
-            elif src.strip(): parts.append(src.strip())
+            elif src.strip(): parts.append(_IMAGE.sub(lambda m: m.group(1) + prefix + m.group(2), src.strip()))
         elif kind == 'code':
             directives, code = split_directives(src)
             if _HIDDEN & set(directives) or _is_false(directives.get('include', True)): continue
@@ -92,7 +95,8 @@ def make_readme(root:Path=ROOT, # the repository root
                )->bool:          # whether README.md is (now) up to date
     "Write `README.md` from the readme notebook; with `check`, only say whether it is up to date."
     nb_path, readme = readme_notebook(root), root/'README.md'
-    text = render_notebook(json.loads(nb_path.read_text(encoding='utf-8')))
+    prefix = nb_path.parent.relative_to(root).as_posix() + '/' if nb_path.parent != root else ''
+    text = render_notebook(json.loads(nb_path.read_text(encoding='utf-8')), prefix)
     current = readme.read_text(encoding='utf-8') if readme.exists() else None
     if check or current == text: return current == text
     tmp = readme.with_name(readme.name + '.tmp')
