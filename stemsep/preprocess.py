@@ -4,7 +4,7 @@
 
 # %% ../nbs/01_preprocess.ipynb #353f1c69
 from __future__ import annotations
-import os, json, time, shutil, contextlib, errno
+import os, json, time, shutil, contextlib, errno, dataclasses
 from pathlib import Path
 import numpy as np
 from .config import (StemsepConfig, StemsepError, atomic_path, add_command, config_to_dict,
@@ -319,6 +319,15 @@ def _work(song, cfg, cache_dir, allow_silent):
     try: return song_patches(song, cfg, cache_dir, allow_silent), None
     except StemsepError as e: return None, str(e)
 
+def _with_submix(cfg:StemsepConfig, songs:list)->StemsepConfig:
+    "`cfg` with `submix` set to the one `stemsep stems` recorded in the songs' tracks.json, when they all agree."
+    names = set()
+    for s in songs:
+        try: names.add(json.loads((Path(s['folder'])/'tracks.json').read_text()).get('submix'))
+        except (OSError, ValueError): names.add(None)
+    name = names.pop() if len(names) == 1 else None
+    return dataclasses.replace(cfg, submix=name) if isinstance(name, str) and name != cfg.submix else cfg
+
 def preprocess(tracks_dir,                # folder of song folders (optionally under train/validation/test)
                h5_path,                   # the patch file to write, e.g. data/dataset.h5
                cfg:StemsepConfig,         # the configuration (stored in the file)
@@ -340,6 +349,7 @@ def preprocess(tracks_dir,                # folder of song folders (optionally u
     workers = workers or min(4, os.cpu_count() or 1)
     songs = find_songs(tracks_dir, cfg)
     if not songs: raise StemsepError(f"{tracks_dir}: no song folders found (expected folders holding mix.wav and {', '.join(f'{s}.wav' for s in cfg.stems)})")
+    cfg = _with_submix(cfg, songs)
     _check_writable(h5_path)
     splits = assign_splits([s['name'] for s in songs], [s['split'] for s in songs], val_fraction, cfg.seed)
     summary = dict(path=str(h5_path), skipped=0, failed=[], audio_s=0.)
@@ -396,6 +406,8 @@ def _count(h5_path:Path)->dict:
         split = f['split'][:]
         return dict(rows=len(split), songs=len(f['songs']),
                     rows_per_split={s: int((split == s.encode()).sum()) for s in SPLITS if (split == s.encode()).any()})
+
+
 
 # %% ../nbs/01_preprocess.ipynb #dc067d25
 def _cli_config(args)->StemsepConfig:
