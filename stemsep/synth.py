@@ -337,6 +337,9 @@ def pan_width(y:np.ndarray,     # stereo audio, (2, samples)
 # %% ../nbs/08_synth.ipynb #240277e4
 _VOWELS = {'a': (730, 1090, 2440), 'e': (530, 1840, 2480), 'i': (270, 2290, 3010), 'o': (570, 840, 2410),
            'u': (300, 870, 2240), 'ae': (660, 1720, 2410), 'er': (490, 1350, 1690), 'uh': (640, 1190, 2390)}  # F1-F3, Hz (adult male)
+_CONSONANTS = {'s': (.11, 4500, 11000, True), 'sh': (.12, 2200, 6500, True), 'f': (.09, 1500, 12000, True),   # seconds,
+               'h': (.08, 500, 4000, True), 't': (.025, 2500, 9000, False), 'k': (.03, 1200, 4500, False),    # noise band (Hz),
+               'p': (.02, 300, 3000, False)}                                                                  # fricative or plosive
 _VOICE_WORDS = ('vocal', 'voice', 'vox', 'sing', 'melody', 'melodie', 'lead', 'lyric', 'karaoke', 'tune')
 
 def melody_notes(score,            # symusic Score in seconds
@@ -434,13 +437,12 @@ def sing(notes:list,         # [(start_s, end_s, midi_pitch)], monophonic (`melo
     env *= 10**(tilt*np.log2(np.maximum(f, 1000)/1000)/20)
     S = S*env
     for ts, kind in cons:                                 # consonant noise just before the vowel
-        dur = {'s': .11, 'sh': .12, 'f': .09, 'h': .08, 't': .025, 'k': .03, 'p': .02}[kind]*rng.uniform(0.7, 1.4)
-        lo, hi = {'s': (4500, 11000), 'sh': (2200, 6500), 'f': (1500, 12000), 'h': (500, 4000), 't': (2500, 9000), 'k': (1200, 4500), 'p': (300, 3000)}[kind]
+        dur, lo, hi, fricative = _CONSONANTS[kind]; dur *= rng.uniform(0.7, 1.4)
         fr = (ft >= ts - dur) & (ft < ts + 0.01)
         if not fr.any(): continue
         shape = np.exp(-0.5*((np.log(np.maximum(f[:, 0], 1)/np.sqrt(lo*hi)))/(0.35*np.log(hi/lo)))**2)
-        level = rng.uniform(0.3, 1.2)*np.abs(S).max()*(0.03 if kind in ('s', 'sh', 'f', 'h') else 0.06)
-        w = np.where(fr)[0]; ramp = np.linspace(0.3, 1, len(w)) if kind in ('s', 'sh', 'f', 'h') else np.linspace(1, 0.2, len(w))
+        level = rng.uniform(0.3, 1.2)*np.abs(S).max()*(0.03 if fricative else 0.06)
+        w = np.where(fr)[0]; ramp = np.linspace(0.3, 1, len(w)) if fricative else np.linspace(1, 0.2, len(w))
         S[:, w] += level*shape[:, None]*ramp*np.exp(2j*np.pi*rng.random((len(f), len(w))))
     y = istft(S[None], cfg, n_samples)[0]
     return (y/max(np.abs(y).max(), 1e-9)*0.5).astype(np.float32), desc
@@ -484,6 +486,15 @@ def drum_hits(track,             # a symusic drum track, in seconds
 TARGET_LUFS, TARGET_PEAK_DB = -13.0, -1.0   # Slakh's normalization_factor and target_peak
 
 def _song_rng(seed:int, index:int): return np.random.default_rng([int(seed), int(index)])
+
+def _finish_stem(y, sr, chain, effects, gain_db, pan, width, n_channels, extra)->np.ndarray|None:
+    "Effects, stereo placement and loudness normalisation of one rendered stem, noted in `extra`; None if it is silent."
+    if effects: extra['effects'] = [{k: (round(v, 3) if isinstance(v, float) else v) for k, v in e.items()} for e in chain]
+    if n_channels == 2: extra.update(pan=round(pan, 3), width=round(width, 3))
+    y = apply_effects(y, sr, chain)
+    if n_channels == 2: y = pan_width(y, pan, width)
+    loud = integrated_loudness(y, sr)
+    return None if loud is None else (y*10**((TARGET_LUFS - loud + gain_db)/20)).astype(np.float64)
 
 def song_name(index:int, # 0-based song number
              )->str:
@@ -536,41 +547,33 @@ def render_song(out,                      # data set folder; the song goes to ou
         pan = float(rng.uniform(-0.15, 0.15) if cls in ('Bass', 'Drums') else rng.uniform(-0.7, 0.7))
         width = float(rng.uniform(0.6, 1.2) if cls == 'Drums' else rng.uniform(0, 0.3) if cls == 'Bass' else rng.uniform(0.2, 1.2))
         extra = dict(track_name=str(track.name), n_notes=int(track.note_num()), soundfont=sf.name, gain_db=round(gain_db, 2))
-        if effects: extra['effects'] = [{k2: (round(v, 3) if isinstance(v, float) else v) for k2, v in e.items()} for e in chain]
-        if n_channels == 2: extra.update(pan=round(pan, 3), width=round(width, 3))
         layer = None
         if drum and drum_layers and drng.random() < drum_layers:
             layer, ldesc = drum_hits(track, n, sr, drng)
             ldesc['db'] = float(drng.uniform(-6, 6)); ldesc['soundfont_kick'] = bool(drng.random() < 0.7)
-            extra['drum_layers'] = ldesc
             if not ldesc['soundfont_kick']:        # only the synthetic kick plays
                 track = track.copy(); track.notes = track.notes.filter(lambda nt: nt.pitch not in _KICKS, inplace=False)
         y = render_track(score, track, sf, n, sr, n_channels)
         if layer is not None:
             rms = np.sqrt(np.mean(y**2)); rms = rms if rms > 1e-6 else 0.1
-            y = y + layer*rms/np.sqrt(np.mean(layer**2) + 1e-12)*10**(extra['drum_layers']['db']/20)
-        y = apply_effects(y, sr, chain)
-        if n_channels == 2: y = pan_width(y, pan, width)
-        loud = integrated_loudness(y, sr)
-        stems_meta[sid] = dict(audio_rendered=loud is not None, inst_class=cls, is_drum=drum, midi_program_name=program_name(prog, drum),
+            y = y + layer*rms/np.sqrt(np.mean(layer**2) + 1e-12)*10**(ldesc['db']/20)
+        a = _finish_stem(y, sr, chain, effects, gain_db, pan, width, n_channels, extra)
+        if layer is not None: extra['drum_layers'] = ldesc
+        stems_meta[sid] = dict(audio_rendered=a is not None, inst_class=cls, is_drum=drum, midi_program_name=program_name(prog, drum),
                                midi_saved=True, plugin_name=sf.name, program_num=prog, stemsep=extra)
-        if loud is None: continue            # silent: listed, not rendered, as Slakh does
-        audio[sid] = (y*10**((TARGET_LUFS - loud + gain_db)/20)).astype(np.float64)
+        if a is not None: audio[sid] = a     # silent: listed, not rendered, as Slakh does
     if melody:
         from symusic import Track, Note
         sid = f"S{len(score.tracks):02d}"
         y, vdesc = sing(melody, n, sr, vrng)
         chain = random_effects(vrng, 'Vocals') if effects else []
         gain_db = float(vrng.uniform(0, 6))            # singers sit on top of the band
+        pan = float(vrng.uniform(-0.1, 0.1)) if n_channels == 2 else 0.
         extra = dict(track_name='singer', n_notes=len(melody), soundfont=None, gain_db=round(gain_db, 2), singer=vdesc)
-        if effects: extra['effects'] = [{k2: (round(v, 3) if isinstance(v, float) else v) for k2, v in e.items()} for e in chain]
-        y = apply_effects(np.repeat(y[None], n_channels, 0), sr, chain)
-        if n_channels == 2:
-            pan = float(vrng.uniform(-0.1, 0.1)); y = pan_width(y, pan, 1.0); extra.update(pan=round(pan, 3), width=1.0)
-        loud = integrated_loudness(y, sr)
-        stems_meta[sid] = dict(audio_rendered=loud is not None, inst_class='Vocals', is_drum=False, midi_program_name='Singing voice',
+        a = _finish_stem(np.repeat(y[None], n_channels, 0), sr, chain, effects, gain_db, pan, 1.0, n_channels, extra)
+        stems_meta[sid] = dict(audio_rendered=a is not None, inst_class='Vocals', is_drum=False, midi_program_name='Singing voice',
                                midi_saved=True, plugin_name='stemsep singer', program_num=None, stemsep=extra)
-        if loud is not None: audio[sid] = (y*10**((TARGET_LUFS - loud + gain_db)/20)).astype(np.float64)
+        if a is not None: audio[sid] = a
         voice = Track('singer', program=52, ttype='second')
         for s0, e0, p in melody: voice.notes.append(Note(s0, e0 - s0, p + vdesc['transpose'], 90, ttype='second'))
         score.tracks.append(voice)
