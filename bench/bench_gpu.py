@@ -11,17 +11,16 @@ It times the real `separate_file` path (file in -> float WAVs out) at each batch
 of the weights. Without `--input` it uses ../shared/data/fullmix/Kevin_MacLeod_-_Vibe_Ace.hq.ogg when that exists
 (tiled to `--seconds`), else a synthetic stereo signal of that length (speed does not depend on the content).
 
-Imports only numpy, keras, jax, soundfile, tqdm and stemsep.config/audio/model/predict.
+Imports only numpy, keras, jax, soundfile, tqdm, stemsep.config/audio/model/predict and bench_speed (standard library at import).
 """
 from __future__ import annotations
 import os
 os.environ.setdefault('KERAS_BACKEND', 'jax')
-import argparse, json, platform, re, shlex, statistics, subprocess, sys, tempfile, time
+import argparse, shlex, statistics, sys, tempfile, time
 from pathlib import Path
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-SONG = ROOT.parent/'shared'/'data'/'fullmix'/'Kevin_MacLeod_-_Vibe_Ace.hq.ogg'
+from bench_speed import ROOT, SONG, cpu_name, write_report, make_input as song_input
 
 
 class TimedModel:
@@ -39,8 +38,7 @@ class TimedModel:
 def machine()->str:
     "CPU model and cores, the accelerator(s) JAX sees, and versions, in one line."
     import jax, keras
-    try: cpu = re.search(r'Model name:\s*(.+)', subprocess.run(['lscpu'], capture_output=True, text=True).stdout).group(1).strip()
-    except Exception: cpu = platform.processor() or 'unknown CPU'
+    cpu = cpu_name()
     devs = jax.devices()
     kinds = ', '.join(sorted({f"{d.platform}:{getattr(d, 'device_kind', '?')}" for d in devs}))
     return (f"{cpu}, {os.cpu_count()} cores; JAX devices: {len(devs)} x {kinds}; keras {keras.__version__} "
@@ -49,21 +47,15 @@ def machine()->str:
 
 def make_input(path:Path, seconds:float, song:Path|None)->tuple:
     "Write the test input (float WAV): `song` tiled/cropped to `seconds`, or a synthetic stereo signal. (path, source)"
-    import soundfile as sf
     if song is not None and Path(song).is_file():
-        y, sr = sf.read(str(song), dtype='float32', always_2d=True)      # (samples, channels)
-        source = f"`{Path(song).name}` tiled/cropped to {seconds:.0f} s"
-    else:
-        sr, rng = 44100, np.random.default_rng(0)
-        t = np.arange(int(seconds*sr))/sr
-        tones = sum(np.sin(2*np.pi*f*t)*0.1 for f in (110, 220, 330.5, 440))
-        hits = (rng.standard_normal(len(t))*np.exp(-(t % 0.5)*30)*0.3)
-        y = np.stack([tones + hits, tones*0.8 + hits*1.1], axis=1).astype(np.float32)
-        source = f"a synthetic stereo signal of {seconds:.0f} s (tones + noise bursts; song not found)"
-    n = int(round(seconds*sr))
-    y = np.tile(y, (-(-n//len(y)), 1))[:n]
-    sf.write(str(path), y, sr, subtype='FLOAT')
-    return path, source
+        return song_input(path, seconds, song), f"`{Path(song).name}` tiled/cropped to {seconds:.0f} s"
+    import soundfile as sf
+    sr, rng = 44100, np.random.default_rng(0)
+    t = np.arange(int(round(seconds*sr)))/sr
+    tones = sum(np.sin(2*np.pi*f*t)*0.1 for f in (110, 220, 330.5, 440))
+    hits = (rng.standard_normal(len(t))*np.exp(-(t % 0.5)*30)*0.3)
+    sf.write(str(path), np.stack([tones + hits, tones*0.8 + hits*1.1], axis=1).astype(np.float32), sr, subtype='FLOAT')
+    return path, f"a synthetic stereo signal of {seconds:.0f} s (tones + noise bursts; song not found)"
 
 
 def load_or_build(model_path, work:Path, overrides:dict)->tuple:
@@ -153,12 +145,7 @@ def main():
             f"patching, masks, ISTFT, writing) is outside the model. Peak device memory: {peak_device_mb()} MiB.\n\n"
             f"{table}\n\n"
             f"Modules loaded: {'none of tensorflow/librosa/torch' if not bad else 'ALSO ' + ', '.join(bad)}.\n")
-    print('\n' + text)
-    out = Path(args.out); out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text)
-    (out.with_suffix('.json')).write_text(json.dumps(dict(results=results, seconds=args.seconds, model=model_what), indent=1))
-    print(f"wrote {out} and {out.with_suffix('.json')}")
-    import shutil; shutil.rmtree(work, ignore_errors=True)      # test audio, models, outputs
+    write_report(text, args.out, work, data=dict(results=results, seconds=args.seconds, model=model_what))
 
 
 if __name__ == '__main__': main()

@@ -17,7 +17,7 @@ from __future__ import annotations
 import argparse, sys, tempfile, time
 from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_speed import (SYSTEMS, PEER_PYTHON, ROOT, SONG, thread_env, machine, command_line, run_measured,
+from bench_speed import (SYSTEMS, PEER_PYTHON, ROOT, SONG, thread_env, machine, command_line, run_measured, write_report,
                          worker_result, make_input, make_stemsep_model, worker_cmd, md_table, peer_versions)
 
 
@@ -68,11 +68,7 @@ def main():
             f"depend on weight values); Open-Unmix runs the whole song at once, as `umx` does; HT-Demucs splits it "
             f"into 7.8 s segments but holds the whole output.\n"
             f"Run: `{command_line()}` on {started}.\n\n{md_table(header, rows)}\n")
-    print('\n' + text)
-    out = Path(args.out); out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text)
-    print(f"wrote {out}")
-    import shutil; shutil.rmtree(work, ignore_errors=True)      # test audio, models, outputs
+    write_report(text, args.out, work)
 
 
 if __name__ == '__main__': main()

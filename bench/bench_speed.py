@@ -41,12 +41,16 @@ def thread_env(threads:int)->dict:
             'KERAS_BACKEND': os.environ.get('KERAS_BACKEND', 'tensorflow'), 'PYTHONUNBUFFERED': '1'}
 
 
+def cpu_name()->str:
+    "The CPU model, as lscpu names it."
+    try: return re.search(r'Model name:\s*(.+)', subprocess.run(['lscpu'], capture_output=True, text=True).stdout).group(1).strip()
+    except Exception: return platform.processor() or 'unknown CPU'
+
+
 def machine()->str:
     "CPU model, cores seen, load average and OS, in one line."
-    try: model = re.search(r'Model name:\s*(.+)', subprocess.run(['lscpu'], capture_output=True, text=True).stdout).group(1).strip()
-    except Exception: model = platform.processor() or 'unknown CPU'
     load = ', '.join(f'{x:.1f}' for x in os.getloadavg())
-    return f"{model}, {os.cpu_count()} cores, load average {load} at start; {platform.system()} {platform.release()}"
+    return f"{cpu_name()}, {os.cpu_count()} cores, load average {load} at start; {platform.system()} {platform.release()}"
 
 
 def command_line()->str:
@@ -121,6 +125,17 @@ def worker_cmd(name:str, src:Path, out:Path, threads:int, model:Path|None=None, 
     if model is not None: cmd += ['--model', str(model)]
     if not warmup: cmd += ['--no-warmup']
     return cmd
+
+
+def write_report(text:str, out, work:Path|None=None, data:dict|None=None):
+    "Print the results text, write it to `out` (and `data` as JSON beside it), then delete the scratch folder `work`."
+    print('\n' + text)
+    out = Path(out); out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text)
+    if data is None: print(f"wrote {out}")
+    else: out.with_suffix('.json').write_text(json.dumps(data, indent=1)); print(f"wrote {out} and {out.with_suffix('.json')}")
+    if work is not None:
+        import shutil; shutil.rmtree(work, ignore_errors=True)      # test audio, models, outputs
 
 
 def md_table(header:list, rows:list)->str:
@@ -305,11 +320,7 @@ def bench(args):
             f"{args.versions.get('demucs', '?')}) are built with random weights (their weights cannot be downloaded "
             f"here); speed does not depend on the values of the weights. stemsep and HPSS process mono models per "
             f"channel (stereo input: 2 passes); Open-Unmix and HT-Demucs are stereo models.\n")
-    print('\n' + text)
-    out = Path(args.out); out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text)
-    print(f"wrote {out}")
-    import shutil; shutil.rmtree(work, ignore_errors=True)      # test audio, models, outputs
+    write_report(text, args.out, work)
 
 
 def peer_versions(peer_python:str)->dict:

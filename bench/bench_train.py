@@ -16,7 +16,7 @@ from __future__ import annotations
 import argparse, os, sys, tempfile, time
 from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_speed import ROOT, machine, command_line, md_table
+from bench_speed import ROOT, machine, command_line, md_table, write_report
 
 
 def make_data(work:Path, n_songs:int, seconds:float)->Path:
@@ -117,11 +117,7 @@ def main():
             f"after the first (the first includes tracing). 'input set-up' = building the reader (for memory: reading "
             f"the patches into arrays).\n"
             f"Run: `{'KERAS_BACKEND=' + backend + ' ' if backend != 'tensorflow' else ''}{command_line()}` on {started}.\n\n{table}\n")
-    print('\n' + text)
-    out = Path(args.out); out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text)
-    print(f"wrote {out}")
-    import shutil; shutil.rmtree(work, ignore_errors=True)      # test audio, models, outputs
+    write_report(text, args.out, work)
 
 
 if __name__ == '__main__': main()
