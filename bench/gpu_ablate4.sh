@@ -11,31 +11,14 @@ set -u
 N_MIDI=${N_MIDI:-250}; N_COMP=${N_COMP:-100}; SECS=${SECS:-30}; DEADLINE=${DEADLINE:-560}; SEED=${SEED:-31}
 ARCH=${ARCH:---arch spleeter --output mask --depth 6 --base-filters 16}; BATCH=${BATCH:-16}; VOCALS=${VOCALS:-0.7}; VARIANTS=${VARIANTS:-dry fx vox fxvox}
 OUT=${OUT:-/tmp/out}; STATE=${STATE:-$PWD/gpu_state}; mkdir -p $STATE $OUT
-t0=$(date +%s); stamp(){ echo "[$(( $(date +%s) - t0 )) s] $*" | tee -a $OUT/stamps.txt; }
-[ -n "${SKIP_INSTALL:-}" ] || python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target /tmp/site .whl/*.whl || exit 1
-export PYTHONPATH=/tmp/site:$PWD KERAS_BACKEND=jax PYTHONUNBUFFERED=1 TF_CPP_MIN_LOG_LEVEL=2
+. bench/gpu_lib.sh
 nvidia-smi -L 2>/dev/null | tee -a $OUT/stamps.txt; NGPU=$(nvidia-smi -L 2>/dev/null | wc -l); [ $NGPU -lt 1 ] && NGPU=1; NCPU=$(nproc)
 W=$((NCPU/4)); [ $W -lt 2 ] && W=2
-[ -d $STATE/midi ] || tar xJf gpu_carry/midi.tar.xz -C $STATE
-SF="$(python3 -c 'import importlib.util,os;print(os.path.join(os.path.dirname(importlib.util.find_spec("pretty_midi").origin),"TimGM6mb.sf2"))') $(ls gpu_carry/sf/*.sf*)"
-S="python3 -m stemsep"
+unpack_midi $STATE
 flags(){ case $1 in dry) echo "";; fx) echo "--effects";; vox) echo "--vocals $VOCALS";; fxvox) echo "--effects --vocals $VOCALS";; esac; }
-make_data(){ # variant
-  local v=$1 d=$STATE/$1; local f=$(flags $1)
-  $S synth $d/synth_midi --songs $N_MIDI --seconds $SECS --midi $STATE/midi --soundfont $SF --workers $W --seed $SEED $f > $d.synth.log 2>&1
-  $S synth $d/synth_comp --songs $N_COMP --seconds $SECS --soundfont $SF --workers $W --seed $((SEED+1000)) $f >> $d.synth.log 2>&1
-  $S stems $d/synth_midi --out $d/tracks/midi --workers $W >> $d.synth.log 2>&1
-  $S stems $d/synth_comp --out $d/tracks/comp --workers $W >> $d.synth.log 2>&1
-  $S preprocess $d/tracks --out $d/data.h5 --workers $W --allow-silent --val-fraction 0.08 >> $d.synth.log 2>&1
-  stamp "data $v: $(tail -1 $d.synth.log)"
-}
-test_set(){ # name, flags: held-out songs (other seed), scored by every model
-  $S synth $STATE/$1/synth --songs ${N_TEST:-8} --seconds 20 --midi $STATE/midi --soundfont $SF --workers 4 --seed 4242 ${@:2} > $STATE/$1.log 2>&1
-  $S stems $STATE/$1/synth --out $STATE/tests/$1 --workers 4 >> $STATE/$1.log 2>&1; stamp "test set $1: $(tail -1 $STATE/$1.log)"
-}
-test_set test_fx --effects & test_set test_fxvox --effects --vocals 1 &
+test_set $STATE/test_fx 4 --effects & test_set $STATE/test_fxvox 4 --effects --vocals 1 &
 stamp "rendering $VARIANTS ($N_MIDI MIDI excerpts + $N_COMP composed songs x $SECS s each), $W workers each"
-for v in $VARIANTS; do make_data $v & done; wait
+for v in $VARIANTS; do render_data $STATE/$v $W $(flags $v) & done; wait
 TRAIN_S=$(( DEADLINE - ($(date +%s) - t0) - 45 ))
 stamp "training each for $TRAIN_S s on its own GPU"
 i=0

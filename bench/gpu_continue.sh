@@ -11,29 +11,12 @@ N_MIDI=${N_MIDI:-250}; N_COMP=${N_COMP:-100}; SECS=${SECS:-30}; DEADLINE=${DEADL
 BATCH=${BATCH:-16}; P=${P:-0.7}; INIT=${INIT:-gpu_carry/init.npz}; LR=${LR:-0.0005}
 ARCH=${ARCH:---arch spleeter --output mask --depth 6 --base-filters 16}
 OUT=${OUT:-/tmp/out}; STATE=${STATE:-/tmp/state}; mkdir -p $STATE $OUT
-t0=$(date +%s); stamp(){ echo "[$(( $(date +%s) - t0 )) s] $*" | tee -a $OUT/stamps.txt; }
-[ -n "${SKIP_INSTALL:-}" ] || python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target /tmp/site .whl/*.whl || exit 1
-export PYTHONPATH=/tmp/site:$PWD KERAS_BACKEND=jax PYTHONUNBUFFERED=1 TF_CPP_MIN_LOG_LEVEL=2
+. bench/gpu_lib.sh
 nvidia-smi -L 2>/dev/null | tee -a $OUT/stamps.txt; W=$(( $(nproc)/2 )); [ $W -lt 1 ] && W=1
-[ -d $STATE/midi ] || tar xJf gpu_carry/midi.tar.xz -C $STATE
-SF="$(python3 -c 'import importlib.util,os;print(os.path.join(os.path.dirname(importlib.util.find_spec("pretty_midi").origin),"TimGM6mb.sf2"))') $(ls gpu_carry/sf/*.sf*)"
-S="python3 -m stemsep"
-make_data(){ # name, synth flags
-  local d=$STATE/$1; shift
-  $S synth $d/synth_midi --songs $N_MIDI --seconds $SECS --midi $STATE/midi --soundfont $SF --workers $W --seed $SEED "$@" > $d.log 2>&1
-  $S synth $d/synth_comp --songs $N_COMP --seconds $SECS --soundfont $SF --workers $W --seed $((SEED+1000)) "$@" >> $d.log 2>&1
-  $S stems $d/synth_midi --out $d/tracks/midi --workers $W >> $d.log 2>&1
-  $S stems $d/synth_comp --out $d/tracks/comp --workers $W >> $d.log 2>&1
-  $S preprocess $d/tracks --out $d/data.h5 --workers $W --allow-silent --val-fraction 0.08 >> $d.log 2>&1
-  stamp "data $(basename $d): $(tail -1 $d.log)"
-}
-test_set(){ # name, flags: held-out songs (seed 4242, as gpu_ablate4.sh)
-  $S synth $STATE/$1/synth --songs ${N_TEST:-8} --seconds 20 --midi $STATE/midi --soundfont $SF --workers 2 --seed 4242 ${@:2} > $STATE/$1.log 2>&1
-  $S stems $STATE/$1/synth --out $STATE/tests/$1 --workers 2 >> $STATE/$1.log 2>&1
-}
+unpack_midi $STATE
 V1=${V1:-dry:}; V2=${V2:-dlv:--drum-layers $P --vocals $P}; N1=${V1%%:*}; N2=${V2%%:*}
-[ ${N_TEST:-8} -gt 0 ] && { test_set test_fx --effects & test_set test_fxvox --effects --vocals 1 & }
-make_data $N1 ${V1#*:} & make_data $N2 ${V2#*:} & wait
+[ ${N_TEST:-8} -gt 0 ] && { test_set $STATE/test_fx 2 --effects & test_set $STATE/test_fxvox 2 --effects --vocals 1 & }
+render_data $STATE/$N1 $W ${V1#*:} & render_data $STATE/$N2 $W ${V2#*:} & wait
 TRAIN_S=${TRAIN_S:-$(( DEADLINE - ($(date +%s) - t0) - 60 ))}
 stamp "training both for $TRAIN_S s, from $INIT"
 export XLA_PYTHON_CLIENT_MEM_FRACTION=0.45

@@ -8,19 +8,15 @@ set -u
 N_MIDI=${N_MIDI:-250}; N_COMP=${N_COMP:-100}; SECS=${SECS:-30}; DEADLINE=${DEADLINE:-560}; SEED=${SEED:-31}
 ARCH=${ARCH:---arch spleeter --output mask --depth 6 --base-filters 16}; PER_GPU=${PER_GPU:-16}; VOCALS=${VOCALS:-0.7}
 OUT=${OUT:-/tmp/out}; STATE=${STATE:-$PWD/gpu_state}; mkdir -p $STATE $OUT
-t0=$(date +%s); stamp(){ echo "[$(( $(date +%s) - t0 )) s] $*" | tee -a $OUT/stamps.txt; }
-[ -n "${SKIP_INSTALL:-}" ] || [ -d /tmp/site/keras ] || python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target /tmp/site .whl/*.whl || exit 1
-export PYTHONPATH=/tmp/site:$PWD KERAS_BACKEND=jax PYTHONUNBUFFERED=1 TF_CPP_MIN_LOG_LEVEL=2 NCCL_NVLS_ENABLE=0
+. bench/gpu_lib.sh
 nvidia-smi -L 2>/dev/null | tee -a $OUT/stamps.txt; NGPU=$(nvidia-smi -L 2>/dev/null | wc -l); [ $NGPU -lt 1 ] && NGPU=1; W=$(nproc)
 BEST=${BEST:-$(cat $STATE/best.txt 2>/dev/null || echo fxvox)}
 INIT=$STATE/models/$BEST/model.weights.h5; [ -f $INIT ] || INIT=
 stamp "variant $BEST, init from ${INIT:-nothing (fresh machine)}"
-[ -d $STATE/midi ] || tar xJf gpu_carry/midi.tar.xz -C $STATE
-SF="$(python3 -c 'import importlib.util,os;print(os.path.join(os.path.dirname(importlib.util.find_spec("pretty_midi").origin),"TimGM6mb.sf2"))') $(ls gpu_carry/sf/*.sf*)"
-S="python3 -m stemsep"
+unpack_midi $STATE
 case $BEST in dry) F="";; fx) F="--effects";; vox) F="--vocals $VOCALS";; *) F="--effects --vocals $VOCALS";; esac
 d=$STATE/$BEST; mkdir -p $d
-$S synth $d/synth_midi --songs $((2*N_MIDI)) --seconds $SECS --midi $STATE/midi --soundfont $SF --workers $W --seed $SEED $F 2>&1 | tail -2
+$S synth $d/synth_midi --songs $((2*N_MIDI)) --seconds $SECS --midi $MIDI_DIR --soundfont $SF --workers $W --seed $SEED $F 2>&1 | tail -2
 $S synth $d/synth_comp --songs $((2*N_COMP)) --seconds $SECS --soundfont $SF --workers $W --seed $((SEED+1000)) $F 2>&1 | tail -2
 for sub in drums_accompaniment drums_bass_rest; do
   for src in midi comp; do $S stems $d/synth_$src --submix $sub --out $d/tracks_$sub/$src --workers $W 2>&1 | tail -1; done

@@ -4,11 +4,9 @@
 # Prints patches/s on each, the scaling efficiency, and both loss curves; files go to $OUT.
 set -u
 OUT=${OUT:-/tmp/out}; W=/tmp/w; mkdir -p $W $OUT; PER_GPU=${PER_GPU:-16}; MINUTES=${MINUTES:-1.6}
-t0=$(date +%s); stamp(){ echo "[$(( $(date +%s) - t0 )) s] $*" | tee -a $OUT/multi.txt; }
-python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target /tmp/site .whl/*.whl || exit 1
-export PYTHONPATH=/tmp/site:$PWD KERAS_BACKEND=jax PYTHONUNBUFFERED=1 NCCL_NVLS_ENABLE=0 TORCH_SYMM_MEM_DISABLE_MULTICAST=1 NVSHMEM_DISABLE_NVLS=1
+STAMPS=$OUT/multi.txt; . bench/gpu_lib.sh
+export TORCH_SYMM_MEM_DISABLE_MULTICAST=1 NVSHMEM_DISABLE_NVLS=1
 N=$(nvidia-smi -L | wc -l); nvidia-smi -L | tee -a $OUT/multi.txt
-S="python3 -m stemsep"
 $S synth $W/synth --songs ${SONGS:-120} --seconds 20 --effects --workers 16 --seed 5 | tail -1 | tee -a $OUT/multi.txt
 $S stems $W/synth --out $W/tracks --workers 16 | tail -1
 $S preprocess $W/tracks --out $W/data.h5 --workers 16 --allow-silent | tail -1 | tee -a $OUT/multi.txt

@@ -8,27 +8,14 @@
 #   MODE=single  : one configuration (ARCH, OUTPUT, FX), optionally warm-started from INIT (a model file)
 # Results (float16 weights split in <16 MB parts, logs, configs) go to $OUT.
 set -u
-MODE=${MODE:-compare}; N_MIDI=${N_MIDI:-160}; N_COMP=${N_COMP:-90}; SECONDS_PER_SONG=${SECONDS_PER_SONG:-30}
+MODE=${MODE:-compare}; N_MIDI=${N_MIDI:-160}; N_COMP=${N_COMP:-90}; SECS=${SECS:-${SECONDS_PER_SONG:-30}}
 DEADLINE=${DEADLINE:-560}; BATCH=${BATCH:-16}; SEED=${SEED:-1}; WORKERS=${WORKERS:-16}; BACKEND=${BACKEND:-memory}
 OUT=${OUT:-/tmp/out}; W=/tmp/w; mkdir -p $W $OUT
-t0=$(date +%s); stamp(){ echo "[$(( $(date +%s) - t0 )) s] $*" | tee -a $OUT/stamps.txt; }
-python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target /tmp/site .whl/*.whl || exit 1
-export PYTHONPATH=/tmp/site:$PWD KERAS_BACKEND=jax PYTHONUNBUFFERED=1 TF_CPP_MIN_LOG_LEVEL=2
+. bench/gpu_lib.sh
 nvidia-smi -L; python3 -c "import jax, keras; print('jax', jax.__version__, jax.devices(), 'keras', keras.__version__)"
-tar xJf gpu_carry/midi.tar.xz -C $W
-SF="$(python3 -c 'import importlib.util,os;print(os.path.join(os.path.dirname(importlib.util.find_spec("pretty_midi").origin),"TimGM6mb.sf2"))') $(ls gpu_carry/sf/*.sf*)"
+unpack_midi $W
 stamp "soundfonts: $SF"
-S="python3 -m stemsep"
-make_data(){ # name, synth flags (e.g. --effects or nothing)
-  local name=$1; shift
-  stamp "data $name: synth $*"
-  $S synth $W/$name/synth_midi --songs $N_MIDI --seconds $SECONDS_PER_SONG --midi $W/midi --soundfont $SF --workers $WORKERS --seed $SEED "$@" | tail -2
-  $S synth $W/$name/synth_comp --songs $N_COMP --seconds $SECONDS_PER_SONG --soundfont $SF --workers $WORKERS --seed $((SEED+1000)) "$@" | tail -2
-  $S stems $W/$name/synth_midi --out $W/$name/tracks/midi --workers $WORKERS | tail -1
-  $S stems $W/$name/synth_comp --out $W/$name/tracks/comp --workers $WORKERS | tail -1
-  $S preprocess $W/$name/tracks --out $W/$name/data.h5 --workers $WORKERS --allow-silent --val-fraction 0.08 | tail -1 | tee -a $OUT/stamps.txt
-  stamp "data $name done"
-}
+make_data(){ local name=$1; shift; render_data $W/$name $WORKERS "$@"; }   # name, synth flags (e.g. --effects or nothing)
 run_train(){ # name, data, extra args
   local name=$1 data=$2; shift 2
   timeout -k 20 -s INT $TRAIN_S $S train $data --model-dir $W/$name --epochs ${EPOCHS:-200} --batch-size $BATCH \
