@@ -21,33 +21,23 @@ def main():
     ap.add_argument('models', nargs='+'); ap.add_argument('--real', default=None); ap.add_argument('--tracks', nargs='*', default=[])
     ap.add_argument('--json', default=None)
     a = ap.parse_args()
-    from stemsep.audio import load_audio
+    from stemsep.evaluate import find_song_folders, load_song
     from stemsep.predict import separate_array
     from stemsep.model import load_model
-    sets = {}
-    if a.real:
-        real = {p.stem: load_audio(p) for p in sorted(Path(a.real).iterdir()) if p.suffix in ('.wav', '.flac')}
-        sets['real'] = [(sum(y for y, _ in real.values()), {k: y for k, (y, _) in real.items()}, next(iter(real.values()))[1])]
-    for t in a.tracks:
-        songs = []
-        for song in sorted(p.parent for p in Path(t).rglob('mix.wav')):
-            mix, sr = load_audio(song/'mix.wav')
-            songs.append((mix, {p.stem: load_audio(p)[0] for p in song.glob('*.wav') if p.stem != 'mix'}, sr))
-        sets[Path(t).name] = songs
+    sets = {'real': [Path(a.real)]} if a.real else {}
+    for t in a.tracks: sets[Path(t).name] = find_song_folders(t)
     out = {}
     for m in a.models:
         model, cfg = load_model(m); out[m] = {}
-        for name, songs in sets.items():
+        for name, folders in sets.items():
             per = {s: [] for s in cfg.stems}
-            for mix, stems, sr in songs:
-                est = separate_array(model, cfg, mix, sr)
-                named = [s for s in cfg.stems if s in stems]
-                rest = sum(v for k, v in stems.items() if k not in named)
-                for s in cfg.stems:
-                    ref = stems[s] if s in stems else rest
-                    if np.sum(ref**2) > 1e-6: per[s].append(median_1s(ref, est[s], sr))
+            for folder in folders:          # mixture = sum of the tracks; a model track missing there = the rest
+                mix, refs = load_song(folder, cfg)
+                est = separate_array(model, cfg, mix, cfg.sr)
+                for ref, s in zip(refs, cfg.stems):
+                    if np.sum(ref**2) > 1e-6: per[s].append(median_1s(ref, est[s], cfg.sr))
             out[m][name] = {s: round(float(np.nanmedian(v)), 2) for s, v in per.items() if v}
-            print(m, name, f"({len(songs)} songs)", '  '.join(f"{s}: {v:.2f}" for s, v in out[m][name].items()), flush=True)
+            print(m, name, f"({len(folders)} songs)", '  '.join(f"{s}: {v:.2f}" for s, v in out[m][name].items()), flush=True)
     if a.json: Path(a.json).write_text(json.dumps(out, indent=1))
 
 if __name__ == '__main__': main()
