@@ -428,6 +428,11 @@ def _expand_inputs(names)->list:
         else: paths.append(p)
     return paths
 
+def _mix_name(spec:str)->str:
+    "The output name of a `--mix` expression, as `parse_mix` takes it: the part before '=', else the expression."
+    name, _, expr = spec.strip().rpartition('=')
+    return name.strip() or expr.replace(' ', '')
+
 def _unique_inputs(paths:list)->list:
     "`paths` without repeats of one file (a folder and a file in it, say), in order."
     seen, unique = set(), []
@@ -453,6 +458,10 @@ def separate_command(args, # parsed `stemsep separate` arguments
                     )->int:
     "Handler of `stemsep separate`."
     _check_options(args)                                     # usage errors before any work
+    for m in args.mix or ():                                 # output names are known before the model is loaded
+        try: check_name(_mix_name(m), 'output name')
+        except StemsepError as e: raise StemsepError(f"--mix {m.strip()!r}: {e}", exit_code=2) from None
+    output_paths('x', args.output, [_mix_name(m) for m in args.mix or ['x']], args.template, args.format)
     model, cfg = load_separator(args.model or default_model_path())
     mixes = args.mix or None
     names = [parse_mix(m, cfg.stems)[0] for m in mixes or cfg.stems]

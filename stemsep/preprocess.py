@@ -293,6 +293,7 @@ def read_h5_config(h5_path,      # a patch file written by `preprocess`
     "The configuration a patch file was made with."
     h5_path = Path(h5_path)
     if f is None:
+        if h5_path.is_dir(): raise StemsepError(f"{h5_path}: is a folder, expected the .h5 patch file `stemsep preprocess` wrote")
         if not h5_path.is_file(): raise StemsepError(f"{h5_path}: patch file not found (run `stemsep preprocess` first)")
         try:
             with h5py.File(h5_path, 'r') as f: return read_h5_config(h5_path, f)
@@ -305,6 +306,7 @@ def _partial_path(h5_path:Path)->Path: return h5_path.with_name(f".{h5_path.name
 
 def _check_writable(h5_path:Path):
     "Fail early, with one line, when the output folder cannot be made or written."
+    if h5_path.is_dir(): raise StemsepError(f"{h5_path}: is a folder; --out needs a file name, e.g. {h5_path/'dataset.h5'}", exit_code=2)
     try: h5_path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         why = 'a file is in the way' if any(p.is_file() for p in (h5_path.parent, *h5_path.parent.parents)) else e.strerror
