@@ -290,7 +290,10 @@ def write_song_tracks(song:Song,                # from `find_songs`
     if dest.exists() and not force:
         done = dest/'tracks.json'
         if not done.is_file(): raise StemsepError(f"{song.rel}: {dest} exists but was not written by `stemsep stems` (use --force to replace it)")
-        prev = json.loads(done.read_text())
+        try: prev = json.loads(done.read_text())
+        except (OSError, ValueError) as e: raise StemsepError(f"{song.rel}: {done} is not readable JSON ({e}); use --force to rewrite the song") from None
+        if not isinstance(prev, dict) or not isinstance(prev.get('tracks', {}), dict):
+            raise StemsepError(f"{song.rel}: {done} was not written by `stemsep stems` (use --force to rewrite the song)")
         if list(prev.get('tracks', {})) != list(submix.tracks):
             raise StemsepError(f"{song.rel}: {dest} holds tracks {list(prev.get('tracks', {}))}, not {list(submix.tracks)} (use --force or another --out)")
         return 'done'

@@ -345,8 +345,9 @@ def _with_submix(cfg:StemsepConfig, songs:list)->StemsepConfig:
     "`cfg` with `submix` set to the one `stemsep stems` recorded in the songs' tracks.json, when they all agree."
     names = set()
     for s in songs:
-        try: names.add(json.loads((Path(s['folder'])/'tracks.json').read_text()).get('submix'))
-        except (OSError, ValueError): names.add(None)
+        try: info = json.loads((Path(s['folder'])/'tracks.json').read_text())
+        except (OSError, ValueError): info = None
+        names.add(info.get('submix') if isinstance(info, dict) else None)   # a file from elsewhere may hold anything
     name = names.pop() if len(names) == 1 else None
     return dataclasses.replace(cfg, submix=name) if isinstance(name, str) and name != cfg.submix else cfg
 
@@ -437,7 +438,11 @@ def _cli_config(args)->StemsepConfig:
     cfg = load_config(args.config) if args.config else StemsepConfig()
     over = {k: v for k, v in dict(sr=args.sr, n_channels=args.channels,
                                    stems=tuple(args.stems.split(',')) if args.stems else None).items() if v is not None}
-    return StemsepConfig(**{**config_to_dict(cfg), **over}) if over else cfg
+    if not over: return cfg
+    try: return StemsepConfig(**{**config_to_dict(cfg), **over})
+    except StemsepError as e:     # blame the option that was given, not the configuration file
+        opts = ', '.join(f"--{'channels' if k == 'n_channels' else k}" for k in over)
+        raise StemsepError(f"{opts}: {e}", e.exit_code) from None
 
 def _cli_preprocess(args)->int:
     "Handler of `stemsep preprocess`."
