@@ -4,7 +4,7 @@
 
 # %% ../nbs/11_audio.ipynb #420d89d7
 from __future__ import annotations
-import os, warnings
+import io, os, warnings
 from pathlib import Path
 import numpy as np
 import soundfile as sf
@@ -18,7 +18,7 @@ AUDIO_EXTS = ('.wav', '.flac', '.ogg', '.mp3', '.m4a', '.mp4', '.aac', '.aiff', 
 
 def _decode_soundfile(path:Path, offset_s:float, duration_s:float|None):
     "(channels, samples) float32 and the file's rate, via libsndfile."
-    with sf.SoundFile(str(path)) as f:
+    with sf.SoundFile(path if hasattr(path, 'read') else str(path)) as f:   # a path, or the bytes of a pipe
         sr = f.samplerate
         start = int(round(offset_s*sr))
         if start: f.seek(min(start, f.frames))
@@ -29,7 +29,7 @@ def _decode_soundfile(path:Path, offset_s:float, duration_s:float|None):
 def _decode_av(path:Path, offset_s:float, duration_s:float|None, stream:int=0):
     "(channels, samples) float32 and the stream's rate, via PyAV (FFmpeg inside the wheel)."
     import av
-    with av.open(str(path)) as container:
+    with av.open(path if hasattr(path, 'read') else str(path)) as container:
         audio = [s for s in container.streams if s.type == 'audio']
         if not audio: raise ValueError('no audio stream')
         if stream >= len(audio): raise ValueError(f'has {len(audio)} audio streams, stream {stream} asked for')
@@ -62,14 +62,19 @@ def load_audio(path,                     # audio file: WAV, FLAC, OGG, MP3, M4A/
     path = Path(path)
     if not path.exists(): raise StemsepError(f"{path}: file not found")
     if path.is_dir(): raise StemsepError(f"{path}: is a directory, expected an audio file")
-    if path.stat().st_size == 0: raise StemsepError(f"{path}: empty file (0 bytes)")
+    data = None
+    if not path.is_file():    # a pipe or a device (`<(cat f.wav)`): it can be read once, so read it into memory
+        data = path.read_bytes()
+        if not data: raise StemsepError(f"{path}: a pipe or device that gave no data (was it read already?)")
+    elif path.stat().st_size == 0: raise StemsepError(f"{path}: empty file (0 bytes)")
+    source = lambda: io.BytesIO(data) if data is not None else path
     y = file_sr = None
     errors = []
     if stream == 0 and path.suffix.lower() not in ('.m4a', '.mp4', '.aac'):
-        try: y, file_sr = _decode_soundfile(path, offset_s, duration_s)
+        try: y, file_sr = _decode_soundfile(source(), offset_s, duration_s)
         except Exception as e: errors.append(str(e))
     if y is None:
-        try: y, file_sr = _decode_av(path, offset_s, duration_s, stream)
+        try: y, file_sr = _decode_av(source(), offset_s, duration_s, stream)
         except Exception as e: errors.append(str(e))
     if y is None:
         why = (errors[-1].splitlines() or ['unknown format'])[0] if errors else 'unknown format'

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field, asdict, fields
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['SIGNAL_FIELDS', 'StemsepError', 'StemsepConfig', 'make_dir', 'atomic_path', 'map_jobs', 'config_to_dict',
+__all__ = ['SIGNAL_FIELDS', 'StemsepError', 'check_name', 'StemsepConfig', 'sweep_stale_temps', 'make_dir', 'atomic_path',
+           'Terminated', 'sigterm_as_interrupt', 'interrupted_exit', 'worker_init', 'map_jobs', 'config_to_dict',
            'config_from_dict', 'config_from_json', 'save_config', 'load_config', 'check_compatible', 'add_command']
 
 # %% ../nbs/10_config.ipynb #fbe1b95d
@@ -21,6 +22,27 @@ class StemsepError(Exception):
                 ):
         super().__init__(message)
         self.exit_code = exit_code
+
+# %% ../nbs/10_config.ipynb #f88b7004
+import re
+
+_CONTROL = re.compile(r'[\x00-\x1f\x7f]')
+
+def check_name(name,               # a name that becomes a file or folder name
+               what:str='name',    # what it is, for the message, e.g. "track name in submix.yaml"
+               exit_code:int=2,    # the `StemsepError`'s exit code
+              )->str:              # `name`
+    "Refuse a name that is not one plain file name, with a one-line `StemsepError` saying which name and why."
+    why = None
+    if not isinstance(name, str): why = f"it is a {type(name).__name__}, not text"
+    elif not name.strip(): why = "it is empty"
+    elif name in ('.', '..'): why = "it names a folder, not a file"
+    elif '/' in name or '\\' in name: why = "it contains a path separator" + (" (an absolute path)" if name.startswith(('/', '\\')) else "")
+    elif name.startswith('.'): why = "it starts with '.' (a hidden name, as stemsep's temporary files have)"
+    elif _CONTROL.search(name): why = "it contains control characters"
+    elif len(name.encode()) > 200: why = "it is longer than 200 bytes"
+    if why: raise StemsepError(f"{what} {name!r} is not a plain name: {why}; use a name like 'drums'", exit_code)
+    return name
 
 # %% ../nbs/10_config.ipynb #75e10e72
 _ARCHS = ('paper', 'spleeter')
@@ -69,6 +91,9 @@ class StemsepConfig:
         if not 1 <= self.n_bins <= self.n_freq: bad(f"n_bins={self.n_bins}, must be 1..{self.n_freq}")
         if self.segment_frames < 1: bad(f"segment_frames={self.segment_frames}")
         if not self.stems or len(set(self.stems)) != len(self.stems): bad(f"stems={self.stems} must be distinct names")
+        for s in self.stems:       # stem names become output file names
+            try: check_name(s, 'stem name')
+            except StemsepError as e: bad(str(e))
         if self.arch not in _ARCHS: bad(f"arch={self.arch!r}, choose from {_ARCHS}")
         if self.output not in _OUTPUTS: bad(f"output={self.output!r}, choose from {_OUTPUTS}")
         if self.loss not in _LOSSES: bad(f"loss={self.loss!r}, choose from {_LOSSES}")
@@ -89,15 +114,39 @@ class StemsepConfig:
     def output_channels(self)->int: return self.n_stems*self.n_channels
 
 # %% ../nbs/10_config.ipynb #caa0c93b
-import contextlib
+import contextlib, shutil
+
+_TEMP_NAME = re.compile(r'^\..+\.(\d+)\.tmp(\..+)?$')    # .NAME.PID.tmp[.ext]: how stemsep names its temporary files
+
+def _pid_alive(pid:int)->bool:
+    try: os.kill(pid, 0)
+    except ProcessLookupError: return False
+    except (PermissionError, OverflowError): return True   # someone else's process, or not a pid: leave the file alone
+    return True
+
+def sweep_stale_temps(folder, # a folder stemsep writes into
+                     )->list: # the paths removed
+    "Remove the temporary files and folders (`.NAME.PID.tmp[.ext]`) left in `folder` by processes no longer running."
+    removed = []
+    try: entries = list(os.scandir(folder))
+    except OSError: return removed
+    for e in entries:
+        m = _TEMP_NAME.match(e.name)
+        if not m or _pid_alive(int(m.group(1))): continue
+        with contextlib.suppress(OSError):   # swept by another run meanwhile, or not removable: it stays hidden
+            if e.is_dir(follow_symlinks=False): shutil.rmtree(e.path)
+            else: os.unlink(e.path)
+            removed.append(Path(e.path))
+    return removed
 
 def make_dir(path,                        # the folder to create, parents included
              what:str='output directory', # names the folder in the error
             )->Path:                      # `path`
-    "Create a folder if needed; one-line `StemsepError` when it cannot be (a file in the way, no permission)."
+    "Create a folder if needed (and sweep its stale temporary files); one-line `StemsepError` when it cannot be created."
     path = Path(path)
     try: path.mkdir(parents=True, exist_ok=True)
     except OSError as e: raise StemsepError(f"{path}: cannot create {what} ({e.strerror or e})") from None
+    sweep_stale_temps(path)   # what a killed run left: a later run cleans up
     return path
 
 
@@ -122,6 +171,41 @@ def atomic_path(path,             # the final file name
         with contextlib.suppress(OSError): tmp.unlink()
         raise
 
+# %% ../nbs/10_config.ipynb #810d5612
+import signal, sys, threading
+
+class Terminated(KeyboardInterrupt):
+    "Raised in the main thread on SIGTERM: it unwinds like Ctrl-C, so temporary files are removed."
+    exit_code = 128 + signal.SIGTERM
+
+@contextlib.contextmanager
+def sigterm_as_interrupt():
+    "Inside, SIGTERM raises `Terminated` in the main thread as SIGINT raises `KeyboardInterrupt`; a second SIGTERM kills at once."
+    if threading.current_thread() is not threading.main_thread():
+        yield; return                       # only the main thread can take signals
+    def on_sigterm(signum, frame):
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)   # the clean-up is not interrupted twice; a second SIGTERM ends it
+        raise Terminated()
+    previous = signal.signal(signal.SIGTERM, on_sigterm)
+    try: yield
+    finally: signal.signal(signal.SIGTERM, previous)
+
+def interrupted_exit(e:KeyboardInterrupt, # the KeyboardInterrupt (SIGINT) or `Terminated` (SIGTERM) caught
+                    )->int:               # the exit code: 130 for SIGINT, 143 for SIGTERM
+    "Print the one line of an interrupted command and return its exit code."
+    what = 'terminated (SIGTERM)' if isinstance(e, Terminated) else 'interrupted'
+    print(f"stemsep: {what}; rerun the same command to resume", file=sys.stderr)
+    return e.exit_code if isinstance(e, Terminated) else 130
+
+def worker_init():
+    "Initializer of worker processes: the parent alone handles Ctrl-C and SIGTERM, and (Linux) a worker dies with its parent."
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    if sys.platform.startswith('linux'):
+        import ctypes
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL('libc.so.6', use_errno=True).prctl(1, signal.SIGKILL)   # PR_SET_PDEATHSIG
+
 # %% ../nbs/10_config.ipynb #8d86ca23
 def map_jobs(fn,                  # called with each job; picklable when `workers > 1`
              jobs:list,           # the work items
@@ -137,9 +221,12 @@ def map_jobs(fn,                  # called with each job; picklable when `worker
                 result = fn(job); bar.update(1); yield result
             return
         from concurrent.futures import ProcessPoolExecutor
-        with ProcessPoolExecutor(workers) as ex:
-            for result in ex.map(fn, jobs):
+        pool = ProcessPoolExecutor(workers, initializer=worker_init)
+        try:
+            for result in pool.map(fn, jobs):
                 bar.update(1); yield result
+        finally:   # interrupted: the jobs under way finish, the others never start
+            pool.shutdown(wait=True, cancel_futures=True)
 
 # %% ../nbs/10_config.ipynb #8bb42cfe
 def config_to_dict(cfg:StemsepConfig, # the configuration to convert
@@ -159,11 +246,15 @@ def config_from_dict(d:dict,                  # as written by `config_to_dict`
     if unknown: raise StemsepError(f"{source}: unknown configuration keys {unknown} (made by a newer stemsep?)")
     try: return StemsepConfig(**d)
     except TypeError as e: raise StemsepError(f"{source}: malformed configuration ({e})") from None
+    except StemsepError as e:      # name the file that holds it: a model, a patch file, a --config file
+        raise StemsepError(f"{source}: {e}; fix or remake this file", e.exit_code) from None
 
 def config_from_json(s:str,                      # JSON text as written by `StemsepConfig.to_json`
                      source:str='configuration', # names the file in errors
                     )->StemsepConfig:
     "Parse a configuration from a JSON string."
+    if isinstance(s, bytes): s = s.decode('utf-8', 'replace')
+    if not isinstance(s, str): raise StemsepError(f"{source}: the stored configuration is a {type(s).__name__}, not JSON text")
     try: d = json.loads(s)
     except json.JSONDecodeError as e: raise StemsepError(f"{source}: not valid JSON ({e})") from None
     return config_from_dict(d, source)

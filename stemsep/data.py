@@ -8,7 +8,8 @@ import json, os, re, shutil, time
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
-from .config import StemsepConfig, StemsepError, atomic_path, add_command, map_jobs, make_dir
+from .config import (StemsepConfig, StemsepError, atomic_path, add_command, map_jobs, make_dir,
+                            check_name)
 from .audio import load_audio, write_audio, convert_channels, AUDIO_EXTS
 
 # %% auto #0
@@ -43,6 +44,13 @@ def _musdb_meta(name:str)->dict:
                 program_num=128 if name == 'drums' else None)
 
 # %% ../nbs/00_data.ipynb #844bf267
+def _check_inside(path:Path, folder:Path, song:str)->Path:
+    "`path`, if it lies inside `folder` once links are followed; a data set's link must not read files from elsewhere."
+    target, home = path.resolve(), folder.resolve()
+    if target != home and home not in target.parents:
+        raise StemsepError(f"{song}: {path} is a link to {target}, outside the song folder {folder}; copy the file in instead")
+    return path
+
 def _find_file(folder:Path, stem:str)->Path|None:
     "The audio file `folder/stem.<ext>` for the first extension of `AUDIO_EXTS` that exists."
     for ext in AUDIO_EXTS:
@@ -82,21 +90,23 @@ class Song:
         if self.kind == 'stem.mp4':
             return [Stem(n, self.path, _musdb_meta(n), stream=i+1) for i,n in enumerate(MUSDB_STEMS)], {}
         if self.kind == 'musdb':
-            found = [Stem(n, p, _musdb_meta(n)) for n in MUSDB_STEMS if (p := _find_file(self.path, n))]
+            found = [Stem(n, _check_inside(p, self.path, self.rel), _musdb_meta(n)) for n in MUSDB_STEMS if (p := _find_file(self.path, n))]
             if not found: raise StemsepError(f"{self.rel}: no {'/'.join(MUSDB_STEMS)} audio files in {self.path}")
             return found, {n: 'no file' for n in MUSDB_STEMS if not _find_file(self.path, n)}
         meta = self.read_metadata()
-        audio_dir = self.path/Path(str(meta.get('audio_dir') or 'stems')).name
-        if not audio_dir.is_dir(): audio_dir = self.path/'stems'
+        where = f"{self.rel}: {self.path/'metadata.yaml'}:"
+        audio_dir = self.path/Path(str(meta.get('audio_dir') or 'stems')).name   # Slakh writes 'Track00001/stems'
+        if audio_dir.name in ('', '.', '..') or not audio_dir.is_dir(): audio_dir = self.path/'stems'
         stems, skipped = [], {}
-        for name, m in sorted(meta['stems'].items()):
-            m = _stem_meta(m)
+        for name, m in sorted(meta['stems'].items(), key=lambda kv: str(kv[0])):
+            name = check_name(str(name), f"{where} stem name", exit_code=1)   # it becomes a file name under audio_dir
+            m = _stem_meta(m) if isinstance(m, dict) else {}
             if m.get('audio_rendered') is False: skipped[name] = 'audio_rendered: false'; continue
             p = _find_file(audio_dir, name)
             if p is None:
                 raise StemsepError(f"{self.rel}: stem {name} is listed in metadata.yaml but "
                                    f"{audio_dir.name}/{name}.flac|wav is missing")
-            stems.append(Stem(name, p, m))
+            stems.append(Stem(name, _check_inside(p, self.path, self.rel), m))
         if not stems:
             present = [n for n in skipped if _find_file(audio_dir, n)]
             raise StemsepError(f"{self.rel}: metadata.yaml marks every stem audio_rendered: false" +
@@ -182,14 +192,16 @@ def submix_from_dict(d:dict,                 # parsed submix YAML: `Mixing key`,
     recipes = d['Recipes']
     if not isinstance(recipes, dict) or not recipes:
         raise StemsepError(f"{source}: 'Recipes' must map track names to lists of values", exit_code=2)
-    recipes = {str(k): list(v) if isinstance(v, (list, tuple)) else [v] for k, v in recipes.items()}
+    recipes = {check_name(str(k), f"{source}: track name"): list(v) if isinstance(v, (list, tuple)) else [v] for k, v in recipes.items()}
     seen = {}
     for t, vals in recipes.items():
         for v in vals:
             if _norm_value(v) in seen: raise StemsepError(f"{source}: value {v!r} is in both '{seen[_norm_value(v)]}' and '{t}'", exit_code=2)
             seen[_norm_value(v)] = t
-    residual = residual or d.get('Residual') or 'residuals'
+    residual = check_name(str(residual or d.get('Residual') or 'residuals'),
+                          '--residual' if residual else f"{source}: residual track name")   # track names become file names
     if residual in recipes: raise StemsepError(f"{source}: residual '{residual}' is also a recipe name", exit_code=2)
+    if 'mix' in (*recipes, residual): raise StemsepError(f"{source}: a track named 'mix' would overwrite mix.wav, the sum of the tracks; rename it", exit_code=2)
     return Submix(name, str(d['Mixing key']), recipes, str(residual))
 
 def load_submix(name_or_path,            # a preset name (`list_presets()`) or a slakh-utils submix .yaml file
@@ -278,7 +290,10 @@ def write_song_tracks(song:Song,                # from `find_songs`
     if dest.exists() and not force:
         done = dest/'tracks.json'
         if not done.is_file(): raise StemsepError(f"{song.rel}: {dest} exists but was not written by `stemsep stems` (use --force to replace it)")
-        prev = json.loads(done.read_text())
+        try: prev = json.loads(done.read_text())
+        except (OSError, ValueError) as e: raise StemsepError(f"{song.rel}: {done} is not readable JSON ({e}); use --force to rewrite the song") from None
+        if not isinstance(prev, dict) or not isinstance(prev.get('tracks', {}), dict):
+            raise StemsepError(f"{song.rel}: {done} was not written by `stemsep stems` (use --force to rewrite the song)")
         if list(prev.get('tracks', {})) != list(submix.tracks):
             raise StemsepError(f"{song.rel}: {dest} holds tracks {list(prev.get('tracks', {}))}, not {list(submix.tracks)} (use --force or another --out)")
         return 'done'
@@ -286,6 +301,7 @@ def write_song_tracks(song:Song,                # from `find_songs`
     mix = np.zeros_like(next(iter(tracks.values())))
     for y in tracks.values(): mix += y   # float32, in track order: exactly the sum a reader recomputes
     tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
+    make_dir(dest.parent)       # and sweep the temporary folders of killed runs
     if tmp.exists(): shutil.rmtree(tmp)
     try:
         for t, y in tracks.items(): write_audio(tmp/f"{t}.wav", y, rate)
@@ -331,6 +347,10 @@ def write_tracks(root,                         # data set folder (Slakh, BabySla
     submix = load_submix(submix, residual) if not isinstance(submix, Submix) else submix
     songs = find_songs(root)
     if not songs: raise StemsepError(f"{root}: no Slakh, MUSDB-HQ or .stem.mp4 songs found")
+    first = {}
+    for s in songs:           # e.g. a folder `a/` and a file `a.stem.mp4`: one output folder, the second would overwrite the first
+        if s.rel in first: raise StemsepError(f"{first[s.rel].path} and {s.path} would both be written to {Path(out)/s.rel}; rename one", exit_code=2)
+        first[s.rel] = s
     make_dir(out)
     jobs = [(s, submix, Path(out), sr, n_channels, force) for s in songs]
     summary = dict(root=str(root), out=str(out), submix=submix.name, tracks=list(submix.tracks),

@@ -246,6 +246,7 @@ def read_model_info(path, # a model file written by `save_model`
     "`(cfg, extra)` stored in a model file by `save_model` (configuration falls back to the JSON beside it)."
     path = Path(path)
     fmt = _model_format(path)
+    if path.is_dir(): raise StemsepError(f"{path}: is a folder, expected a model file (.weights.h5, .h5, .keras, .npz)")
     if not path.is_file(): raise StemsepError(f"{path}: model file not found")
     cfg_json = extra_json = None
     try:
@@ -270,7 +271,11 @@ def read_model_info(path, # a model file written by `save_model`
     elif config_path_for(path).is_file(): cfg = load_config(config_path_for(path))
     elif (path.parent/'config.json').is_file(): cfg = load_config(path.parent/'config.json')   # a model folder
     else: raise StemsepError(f"{path}: no stemsep configuration inside the file nor beside it ({config_path_for(path).name} or config.json)")
-    return cfg, json.loads(extra_json) if extra_json else {}
+    if isinstance(extra_json, bytes): extra_json = extra_json.decode('utf-8', 'replace')
+    try: extra = json.loads(extra_json) if extra_json else {}
+    except (TypeError, ValueError): extra = None
+    if not isinstance(extra, dict): raise StemsepError(f"{path}: its stored training state is not a JSON object; the file is damaged or not stemsep's")
+    return cfg, extra
 
 # %% ../nbs/03_model.ipynb #b5dfa349
 def _rebuild(cfg, source_model=None, weights_path=None, path=None):

@@ -433,14 +433,14 @@ def main(argv:list|None=None, # arguments without the program name; None reads `
     if not getattr(args, 'func', None):
         parser.print_help()
         return 2
-    try: return int(args.func(args) or 0)
+    from stemsep.config import sigterm_as_interrupt, interrupted_exit
+    try:
+        with sigterm_as_interrupt(): return int(args.func(args) or 0)   # SIGTERM unwinds as Ctrl-C does
     except StemsepError as e:
         if args.debug: traceback.print_exc()
         print(f"stemsep: error: {e}", file=sys.stderr)
         return e.exit_code
-    except KeyboardInterrupt:
-        print("stemsep: interrupted; rerun the same command to resume", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as e: return interrupted_exit(e)   # one line; 130 (SIGINT) or 143 (SIGTERM)
     except Exception as e:
         if args.debug: raise
         print(f"stemsep: internal error: {type(e).__name__}: {e} (rerun with --debug for the traceback)", file=sys.stderr)

@@ -8,13 +8,13 @@ import contextlib, math, os, sys
 from pathlib import Path
 import numpy as np
 import stemsep
-from .config import StemsepConfig, StemsepError, atomic_path, add_command, make_dir
+from .config import StemsepConfig, StemsepError, atomic_path, add_command, make_dir, check_name
 from .audio import load_audio, stft, istft, AUDIO_EXTS
 
 # %% auto #0
-__all__ = ['default_model_path', 'load_separator', 'predict_magnitudes', 'soft_masks', 'wiener_refine', 'separate_spectrogram',
-           'separate_chunk', 'iter_separated', 'separate_array', 'parse_mix', 'output_paths', 'separate_file',
-           'separate_command', 'add_cli']
+__all__ = ['SILENCE', 'default_model_path', 'load_separator', 'predict_magnitudes', 'soft_masks', 'wiener_refine',
+           'separate_spectrogram', 'separate_chunk', 'iter_separated', 'separate_array', 'parse_mix', 'output_paths',
+           'separate_file', 'separate_command', 'add_cli']
 
 # %% ../nbs/05_predict.ipynb #3e840455
 def default_model_path()->Path:
@@ -240,7 +240,8 @@ def parse_mix(spec:str,     # 'drums', 'drums+bass', 'all-drums', 'all', optiona
     name = name.strip() or expr
     def bad(msg): raise StemsepError(f"--mix {spec!r}: {msg}; the model's stems are {', '.join(stems)}", exit_code=2)
     if not expr: bad("empty expression")
-    if '/' in name or name.startswith('.'): bad(f"{name!r} cannot be a file name")
+    try: check_name(name, 'output name')          # it becomes a file name
+    except StemsepError as e: bad(str(e))
     weights = np.zeros(len(stems), np.float32)
     import re
     terms = re.findall(r'([+-]?)([^+-]+)', expr)
@@ -260,6 +261,39 @@ def parse_mix(spec:str,     # 'drums', 'drums+bass', 'all-drums', 'all', optiona
     if not weights.any(): bad("selects no stem")
     return name, weights
 
+# %% ../nbs/05_predict.ipynb #a23cfb5f
+SILENCE = 2.**-24            # below one step of 24-bit audio (-144 dBFS): digital silence
+
+def _check_times(offset_s:float, duration_s:float|None):
+    "`StemsepError` naming the option when --offset or --duration cannot be a part of a song."
+    if not (math.isfinite(offset_s) and offset_s >= 0):
+        raise StemsepError(f"--offset {offset_s}: must be 0 or more seconds into each input", exit_code=2)
+    if duration_s is not None and not (math.isfinite(duration_s) and duration_s > 0):
+        raise StemsepError(f"--duration {duration_s}: must be more than 0 seconds (leave it out to separate to the end)", exit_code=2)
+
+def _check_not_silent(read,            # read(start, stop) -> audio (channels, stop-start)
+                      n_samples:int,   # samples in the input
+                      sr:int,          # its rate, Hz
+                      what,            # names the input in the message
+                      block_s:float=30., # seconds read at a time
+                     ):
+    "`StemsepError` if the input is digital silence; reads from the start until a block has sound."
+    block = max(1, int(block_s*sr))
+    for start in range(0, n_samples, block):
+        y = read(start, min(start + block, n_samples))
+        if not np.isfinite(y).all(): raise StemsepError(f"{what}: contains NaN or infinite samples")
+        if np.abs(y).max(initial=0) > SILENCE: return
+    raise StemsepError(f"{what}: is digital silence ({n_samples/sr:.1f} s, every sample below {SILENCE:.1g}); there is nothing to separate")
+
+def _check_options(args):
+    "Usage errors in the numeric options of `stemsep separate`, before any work: one line naming the option."
+    _check_times(args.offset, args.duration)
+    for opt, value, ok, need in [('--block-seconds', args.block_seconds, math.isfinite(args.block_seconds) and args.block_seconds > 0, 'more than 0 seconds'),
+                                 ('--batch-size', args.batch_size, args.batch_size >= 1, '1 or more patches'),
+                                 ('--wiener', args.wiener, args.wiener >= 0, '0 (off) or more iterations'),
+                                 ('--mask-power', args.mask_power, math.isfinite(args.mask_power) and args.mask_power > 0, 'more than 0')]:
+        if not ok: raise StemsepError(f"{opt} {value}: must be {need}", exit_code=2)
+
 # %% ../nbs/05_predict.ipynb #335b855a
 def _song_name(path:Path)->str:
     "File name without its extension (and without MUSDB18's '.stem')."
@@ -275,14 +309,19 @@ def output_paths(path,                           # the input audio file
     "Where each output of one input file goes."
     if '{stem}' not in template:
         raise StemsepError(f"--template {template!r} must contain {{stem}}, or every output would get the same name", exit_code=2)
-    try: return {n: Path(out_dir)/template.format(song=_song_name(Path(path)), stem=n, ext=ext) for n in names}
+    names = list(names)
+    twice = next((n for k, n in enumerate(names) if n in names[:k]), None)
+    if twice is not None:
+        raise StemsepError(f"two outputs are named {twice!r}, the second would overwrite the first; give each --mix its own name (NAME=EXPR)", exit_code=2)
+    song = check_name(_song_name(Path(path)), f"{path}: song name", exit_code=1)   # '...wav' would be '..'
+    try: return {n: Path(out_dir)/template.format(song=song, stem=n, ext=ext) for n in names}
     except (KeyError, IndexError, ValueError) as e:
         raise StemsepError(f"--template {template!r}: use only {{song}}, {{stem}} and {{ext}} ({e})", exit_code=2) from None
 
 def _open_reader(path:Path, offset_s:float, duration_s:float|None):
     "(read(start, stop), n_samples, sr, channels): block reads where libsndfile can seek, else one decode."
     import soundfile as sf
-    try: info = sf.info(str(path))
+    try: info = sf.info(str(path)) if path.is_file() else None   # a pipe (`<(cat f.wav)`) can be read only once: one decode
     except Exception: info = None
     if info is None or info.frames <= 0 or path.suffix.lower() in ('.m4a', '.mp4', '.aac'):
         y, sr = load_audio(path, offset_s=offset_s, duration_s=duration_s)
@@ -293,6 +332,8 @@ def _open_reader(path:Path, offset_s:float, duration_s:float|None):
     first = int(round(offset_s*sr))
     n = info.frames - first
     if duration_s is not None: n = min(n, int(round(duration_s*sr)))
+    if n <= 0 and first >= info.frames > 0:
+        raise StemsepError(f"{path}: --offset {offset_s} s is at or past its end ({info.frames/sr:.2f} s long)", exit_code=2)
     if n <= 0: raise StemsepError(f"{path}: contains no audio samples" + (f" after offset {offset_s} s" if offset_s else ""))
     def read(a, b):
         y, _ = load_audio(path, offset_s=(first + a)/sr, duration_s=(b - a)/sr)
@@ -331,6 +372,7 @@ def separate_file(model,                  # keras model, or path of a trained mo
     from tqdm.auto import tqdm
     model, cfg = _resolve_model(model, cfg)
     path = Path(path)
+    _check_times(offset_s, duration_s)
     if fmt not in ('wav', 'flac'): raise StemsepError(f"format {fmt!r}: choose wav or flac", exit_code=2)
     parsed = [parse_mix(m, cfg.stems) for m in (mixes or cfg.stems)]
     paths = output_paths(path, out_dir, [n for n, _ in parsed], template, fmt)
@@ -341,6 +383,7 @@ def separate_file(model,                  # keras model, or path of a trained mo
                            + (f"; {len(existing) - 1} more outputs exist" if len(existing) > 1 else ""))
     read, n_samples, sr, n_ch = _open_reader(path, offset_s, duration_s)
     _check_length(n_samples, sr, cfg, str(path))
+    _check_not_silent(read, n_samples, sr, path)      # before hours of separating a silent file
     for p in paths.values():
         make_dir(p.parent)
         if not os.access(p.parent, os.W_OK): raise StemsepError(f"{p.parent}: output directory is not writable")
@@ -367,7 +410,7 @@ def separate_file(model,                  # keras model, or path of a trained mo
             for w, p, o in zip(writers, paths.values(), outs):
                 try: w.write(o.T)
                 except (RuntimeError, OSError) as e: raise _write_error(p, e) from None
-        if peak == 0: raise StemsepError(f"{path}: is digital silence; there is nothing to separate")
+        if peak <= SILENCE: raise StemsepError(f"{path}: is digital silence; there is nothing to separate")
         for w, p in zip(writers, paths.values()):
             try: w.close()
             except (RuntimeError, OSError) as e: raise _write_error(p, e) from None
@@ -385,14 +428,46 @@ def _expand_inputs(names)->list:
         else: paths.append(p)
     return paths
 
+def _mix_name(spec:str)->str:
+    "The output name of a `--mix` expression, as `parse_mix` takes it: the part before '=', else the expression."
+    name, _, expr = spec.strip().rpartition('=')
+    return name.strip() or expr.replace(' ', '')
+
+def _unique_inputs(paths:list)->list:
+    "`paths` without repeats of one file (a folder and a file in it, say), in order."
+    seen, unique = set(), []
+    for p in paths:
+        key = os.path.realpath(p) if p.is_file() else str(p)
+        if key not in seen: seen.add(key); unique.append(p)
+    return unique
+
+def _check_collisions(paths:list, out_dir, names:list, template:str, fmt:str):
+    "`StemsepError` naming both inputs when two of them would write the same output file (`a/song.wav`, `b/song.flac`)."
+    owner = {}
+    for path in paths:
+        try: outs = output_paths(path, out_dir, names, template, fmt)
+        except StemsepError: continue          # a name that cannot be an output: that input fails on its own, later
+        for p in outs.values():
+            key = os.path.normcase(os.path.abspath(p))
+            if key in owner:
+                raise StemsepError(f"{owner[key]} and {path} would both be written to {p}; rename one or separate them "
+                                   "into different --output folders", exit_code=2)
+            owner[key] = path
+
 def separate_command(args, # parsed `stemsep separate` arguments
                     )->int:
     "Handler of `stemsep separate`."
+    _check_options(args)                                     # usage errors before any work
+    for m in args.mix or ():                                 # output names are known before the model is loaded
+        try: check_name(_mix_name(m), 'output name')
+        except StemsepError as e: raise StemsepError(f"--mix {m.strip()!r}: {e}", exit_code=2) from None
+    output_paths('x', args.output, [_mix_name(m) for m in args.mix or ['x']], args.template, args.format)
     model, cfg = load_separator(args.model or default_model_path())
     mixes = args.mix or None
-    for m in mixes or (): parse_mix(m, cfg.stems)            # usage errors before any work
-    output_paths('x', args.output, ['x'], args.template, args.format)
-    files = _expand_inputs(args.files)
+    names = [parse_mix(m, cfg.stems)[0] for m in mixes or cfg.stems]
+    output_paths('x', args.output, names, args.template, args.format)   # the template; two outputs of one name
+    files = _unique_inputs(_expand_inputs(args.files))
+    _check_collisions(files, args.output, names, args.template, args.format)
     failed = []
     for path in files:
         try:

@@ -8,7 +8,7 @@ import os, json, time, shutil, contextlib, errno, dataclasses
 from pathlib import Path
 import numpy as np
 from .config import (StemsepConfig, StemsepError, atomic_path, add_command, config_to_dict,
-                            config_from_json, load_config, check_compatible)
+                            config_from_json, load_config, check_compatible, worker_init)
 from .audio import AUDIO_EXTS, load_audio, audio_info, write_audio, stft
 
 # %% auto #0
@@ -126,34 +126,59 @@ def segment(y:np.ndarray,      # audio, (..., samples)
 # %% ../nbs/01_preprocess.ipynb #04ba2e2a
 def _cache_key(song:dict, cfg:StemsepConfig, allow_silent:bool)->dict:
     "What the cached segments depend on: the cutting parameters and the sources' size and mtime."
-    return dict(sr=cfg.sr, n_channels=cfg.n_channels, segment_samples=cfg.segment_samples,
+    return dict(song=song['name'], sr=cfg.sr, n_channels=cfg.n_channels, segment_samples=cfg.segment_samples,
                 stems=list(cfg.stems), allow_silent=allow_silent,
                 sources={n: [str(p[0].name), p[0].stat().st_size, p[0].stat().st_mtime_ns] for n, p in sorted(song['files'].items())})
 
 def cache_file(cache_dir,     # the segment cache folder
                song_name:str, # the song's name (its path under the tracks folder)
               )->Path:
-    "The `.npy` file caching `song_name`'s segments (a nested name's '/' becomes '__')."
+    "The `.npy` file caching `song_name`'s segments (a nested name's '/' becomes '__'); its JSON sidecar has the `.json` suffix."
     return Path(cache_dir)/(song_name.replace('/', '__') + '.npy')
+
+def _read_cache(path:Path, key:dict, cfg:StemsepConfig, log)->dict|None:
+    "The cached segments when `path` is a plain float32 array of the shape its JSON sidecar implies and the sidecar holds `key`."
+    side = path.with_suffix('.json')
+    try: meta = json.loads(side.read_text())
+    except (OSError, ValueError): meta = None
+    if isinstance(meta, dict) and meta.get('key') != key: return None   # the sources or the parameters changed
+    n_samples = meta.get('n_samples') if isinstance(meta, dict) else None
+    if not isinstance(n_samples, int) or n_samples < 1:
+        log(f"{path}: segment cache without a valid {side.name} beside it (an older stemsep's pickle, or not stemsep's); ignored and rebuilt")
+        return None
+    shape = (max(1, -(-n_samples//cfg.segment_samples)), 1 + cfg.n_stems, cfg.n_channels, cfg.segment_samples)
+    try:
+        arr = np.load(path, mmap_mode='r', allow_pickle=False)   # never unpickles; mmap: a forged shape allocates nothing
+        ok = isinstance(arr, np.ndarray) and arr.dtype == np.float32 and arr.shape == shape
+    except (OSError, ValueError, EOFError):
+        arr, ok = None, False
+    if not ok:
+        log(f"{path}: not a plain float32 array of shape {shape} (a pickle, an older stemsep's cache, or damaged); "
+            "ignored, not executed, and rebuilt")
+        return None
+    arr = np.array(arr)
+    return dict(key=key, n_samples=n_samples, mix=arr[:, 0], stems=arr[:, 1:])
 
 def song_segments(song:dict,               # from `find_songs`
                   cfg:StemsepConfig,       # supplies sr, n_channels, stems and segment_samples
                   cache_dir=None,          # folder of `.npy` caches; None decodes every time
                   allow_silent:bool=False, # accept silent tracks
+                  log=print,               # where a note about an invalid cache file goes
                  )->dict:                  # mix (segments, channels, n), stems (segments, n_stems, channels, n), n_samples
     "The song's segments, from the cache when it is current, else decoded (and cached)."
     key = _cache_key(song, cfg, allow_silent)
     path = cache_file(cache_dir, song['name']) if cache_dir is not None else None
     if path is not None and path.is_file():
-        try:
-            cached = np.load(path, allow_pickle=True).item()
-            if cached.get('key') == key: return cached
-        except Exception: pass  # an unreadable cache is only a cache: decode again and overwrite it
+        cached = _read_cache(path, key, cfg, log)
+        if cached is not None: return cached
     mix, stems = load_song(song, cfg, allow_silent)
     seg = dict(key=key, n_samples=mix.shape[1], mix=segment(mix, cfg.segment_samples),
                stems=segment(stems, cfg.segment_samples))
-    if path is not None:
-        with atomic_path(path) as tmp, open(tmp, 'wb') as f: np.save(f, np.array(seg, dtype=object), allow_pickle=True)
+    if path is not None:       # the array first, then its sidecar: a sidecar always describes the array beside it
+        with atomic_path(path) as tmp, open(tmp, 'wb') as f:
+            np.save(f, np.concatenate([seg['mix'][:, None], seg['stems']], axis=1).astype(np.float32), allow_pickle=False)
+        with atomic_path(path.with_suffix('.json')) as tmp:
+            Path(tmp).write_text(json.dumps(dict(key=key, n_samples=int(seg['n_samples']))))
     return seg
 
 # %% ../nbs/01_preprocess.ipynb #9fcf102f
@@ -171,9 +196,10 @@ def song_patches(song:dict,               # from `find_songs`
                  cfg:StemsepConfig,       # the configuration
                  cache_dir=None,          # segment cache folder, or None
                  allow_silent:bool=False, # accept silent tracks
+                 log=print,               # where a note about an invalid cache file goes
                 )->dict:                  # mixture, targets (float16 patches), n_samples
     "All patches of one song: what a worker process computes and hands to the writer."
-    seg = song_segments(song, cfg, cache_dir, allow_silent)
+    seg = song_segments(song, cfg, cache_dir, allow_silent, log)
     f16 = lambda m: np.minimum(m, np.finfo(np.float16).max).astype(np.float16)
     return dict(mixture=f16(magnitudes(seg['mix'][:, None], cfg)), targets=f16(magnitudes(seg['stems'], cfg)),
                 n_samples=seg['n_samples'])
@@ -267,6 +293,7 @@ def read_h5_config(h5_path,      # a patch file written by `preprocess`
     "The configuration a patch file was made with."
     h5_path = Path(h5_path)
     if f is None:
+        if h5_path.is_dir(): raise StemsepError(f"{h5_path}: is a folder, expected the .h5 patch file `stemsep preprocess` wrote")
         if not h5_path.is_file(): raise StemsepError(f"{h5_path}: patch file not found (run `stemsep preprocess` first)")
         try:
             with h5py.File(h5_path, 'r') as f: return read_h5_config(h5_path, f)
@@ -279,6 +306,7 @@ def _partial_path(h5_path:Path)->Path: return h5_path.with_name(f".{h5_path.name
 
 def _check_writable(h5_path:Path):
     "Fail early, with one line, when the output folder cannot be made or written."
+    if h5_path.is_dir(): raise StemsepError(f"{h5_path}: is a folder; --out needs a file name, e.g. {h5_path/'dataset.h5'}", exit_code=2)
     try: h5_path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         why = 'a file is in the way' if any(p.is_file() for p in (h5_path.parent, *h5_path.parent.parents)) else e.strerror
@@ -307,24 +335,19 @@ def _open_writer(h5_path:Path, partial:Path, cfg:StemsepConfig, force:bool, comp
 def _stored_songs(h5_path:Path)->set:
     with h5py.File(h5_path, 'r') as f: return {s.decode() if isinstance(s, bytes) else s for s in f['songs'][:]}
 
-def _die_with_parent():
-    "Worker initializer: on Linux, ask for SIGKILL when the parent dies, so a killed run leaves no orphans."
-    import sys, signal
-    if sys.platform.startswith('linux'):
-        import ctypes
-        with contextlib.suppress(Exception): ctypes.CDLL('libc.so.6', use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-
 def _work(song, cfg, cache_dir, allow_silent):
-    "Worker: (patches, None) or (None, error message)."
-    try: return song_patches(song, cfg, cache_dir, allow_silent), None
-    except StemsepError as e: return None, str(e)
+    "Worker: (patches, None, notes) or (None, error message, notes); notes are one-line remarks for the log."
+    notes = []
+    try: return song_patches(song, cfg, cache_dir, allow_silent, notes.append), None, notes
+    except StemsepError as e: return None, str(e), notes
 
 def _with_submix(cfg:StemsepConfig, songs:list)->StemsepConfig:
     "`cfg` with `submix` set to the one `stemsep stems` recorded in the songs' tracks.json, when they all agree."
     names = set()
     for s in songs:
-        try: names.add(json.loads((Path(s['folder'])/'tracks.json').read_text()).get('submix'))
-        except (OSError, ValueError): names.add(None)
+        try: info = json.loads((Path(s['folder'])/'tracks.json').read_text())
+        except (OSError, ValueError): info = None
+        names.add(info.get('submix') if isinstance(info, dict) else None)   # a file from elsewhere may hold anything
     name = names.pop() if len(names) == 1 else None
     return dataclasses.replace(cfg, submix=name) if isinstance(name, str) and name != cfg.submix else cfg
 
@@ -360,7 +383,7 @@ def preprocess(tracks_dir,                # folder of song folders (optionally u
             return summary | _count(h5_path) | dict(skipped=len(songs), seconds=time.perf_counter() - t_start)
     partial = _partial_path(h5_path)
     # the pool starts before the HDF5 file opens, so forked workers never inherit its descriptor and lock
-    pool = ProcessPoolExecutor(workers, initializer=_die_with_parent) if workers > 1 else None
+    pool = ProcessPoolExecutor(workers, initializer=worker_init) if workers > 1 else None
     bar = None
     try:
         with _open_writer(h5_path, partial, cfg, force, compression, log) as writer:
@@ -370,7 +393,9 @@ def preprocess(tracks_dir,                # folder of song folders (optionally u
             summary['skipped'] = len(songs) - len(todo)
             bar = tqdm(total=len(todo), desc='preprocess', unit='song', disable=not progress)
             def take(song, split, result):
-                patches, err = result
+                patches, err, notes = result
+                for note in notes:
+                    with bar.external_write_mode(): log(note)      # not on the progress bar's line
                 if err: summary['failed'].append((song['name'], err))
                 else:
                     writer.add_song(song['name'], split, patches)
@@ -407,15 +432,17 @@ def _count(h5_path:Path)->dict:
         return dict(rows=len(split), songs=len(f['songs']),
                     rows_per_split={s: int((split == s.encode()).sum()) for s in SPLITS if (split == s.encode()).any()})
 
-
-
 # %% ../nbs/01_preprocess.ipynb #dc067d25
 def _cli_config(args)->StemsepConfig:
     "The configuration from --config and the overriding options."
     cfg = load_config(args.config) if args.config else StemsepConfig()
     over = {k: v for k, v in dict(sr=args.sr, n_channels=args.channels,
                                    stems=tuple(args.stems.split(',')) if args.stems else None).items() if v is not None}
-    return StemsepConfig(**{**config_to_dict(cfg), **over}) if over else cfg
+    if not over: return cfg
+    try: return StemsepConfig(**{**config_to_dict(cfg), **over})
+    except StemsepError as e:     # blame the option that was given, not the configuration file
+        opts = ', '.join(f"--{'channels' if k == 'n_channels' else k}" for k in over)
+        raise StemsepError(f"{opts}: {e}", e.exit_code) from None
 
 def _cli_preprocess(args)->int:
     "Handler of `stemsep preprocess`."

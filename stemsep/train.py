@@ -92,8 +92,10 @@ def _callbacks(model_dir:Path, cfg:StemsepConfig, epochs:int, best:float, best_e
                             leave=False, disable=not progress)
         def on_train_batch_end(self, batch, logs=None):
             self.bar.update(); self.bar.set_postfix(loss=f"{(logs or {}).get('loss', float('nan')):.4g}")
+        def close(self):      # also on Ctrl-C/SIGTERM, before the CLI prints its line (else it lands on the bar's)
+            if getattr(self, 'bar', None) is not None: self.bar.close()
         def on_epoch_end(self, epoch, logs=None):
-            self.bar.close()
+            self.close()
             from tqdm.auto import tqdm
             if progress: tqdm.write(f"epoch {epoch + 1}/{epochs}: " + ', '.join(f'{k} {v:.4g}' for k, v in (logs or {}).items()))
 
@@ -270,6 +272,7 @@ def train(h5_path,                      # patch file from `preprocess`
         raise StemsepError(f"batch size {cfg.batch_size} does not split over {n_gpus} GPUs; pass --batch-size a multiple of {n_gpus}", exit_code=2)
     if progress and n_gpus > 1: print(f"data parallel over {n_gpus} GPUs: {cfg.batch_size // n_gpus} patches per GPU per step")
     scope, teardown = _distribution_scope(n_gpus)
+    callbacks = []
     try:
         with scope:
             model = build_model(cfg, dtype='mixed_bfloat16' if use_mixed else None)
@@ -292,6 +295,8 @@ def train(h5_path,                      # patch file from `preprocess`
         history = model.fit(**kw, validation_data=val_data, epochs=cfg.epochs, initial_epoch=initial_epoch,
                             callbacks=callbacks, verbose=0)
     finally:
+        for cb in callbacks:
+            if hasattr(cb, 'close'): cb.close()   # the progress bar, when an interrupt ends training
         teardown()
     plot_curves(model_dir)
     return history

@@ -34,7 +34,7 @@ def work(tmp_path_factory):
     sf.write(w/'full.flac', good.T, sr); b = (w/'full.flac').read_bytes()
     (a/'truncated.flac').write_bytes(b[:len(b)//2])
     sf.write(w/'full.mp3', good.T, sr, format='MP3'); b = (w/'full.mp3').read_bytes()
-    (a/'truncated.mp3').write_bytes(b[:len(b)//2])
+    (a/'cut.mp3').write_bytes(b[:len(b)//2])      # not truncated.mp3: two inputs named 'truncated' would share one output folder
     (a/'text.wav').write_text('this is a text file, not audio\n')
     sf.write(a/'zero.wav', np.zeros((0, 1), np.float32), sr)
     sf.write(a/'one.wav', np.full((1, 1), 0.1, np.float32), sr)
@@ -48,7 +48,7 @@ def work(tmp_path_factory):
 
 
 BAD_AUDIO = {'empty.wav': 'empty file', 'truncated.flac': 'not a readable audio file',
-             'truncated.mp3': 'truncated', 'text.wav': 'not a readable audio file', 'zero.wav': 'no audio samples',
+             'cut.mp3': 'truncated', 'text.wav': 'not a readable audio file', 'zero.wav': 'no audio samples',
              'one.wav': 'shorter than one STFT frame', 'nan.wav': 'NaN', 'inf.wav': 'infinite',
              'eight.wav': '8 channels', 'folder.wav': 'folder holds no audio files'}
 

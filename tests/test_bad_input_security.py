@@ -1,0 +1,312 @@
+"""The bad-input corpus, part two: input made by someone else (a data set, a cache folder, a submix file, a model),
+names that become paths, outputs that would overwrite each other, and options blamed on the right culprit.
+Every case goes through the real `stemsep` command line, as in test_bad_input.py: one line naming the culprit and
+why, the right exit code, no traceback, and nothing written outside the output folder.
+
+`CASES` collects (command, case, line); `test_zz_report` prints them (pytest -s)."""
+import json, os, shutil, subprocess, sys
+from pathlib import Path
+import numpy as np
+import pytest
+import soundfile as sf
+import yaml
+
+from reliability_helpers import (TINY, run_cli, assert_clean_failure, write_tiny_config, write_tiny_model, tone,
+                                 public_files, cli_env, stemsep_cmd)
+
+CASES = []
+MARKER = 'PLANTED_CODE_RAN'   # a planted pickle would create this file
+
+
+def record(command, case, line): CASES.append((command, case, line))
+
+
+def all_files(folder)->list:
+    "Every file under `folder`, hidden ones included, relative to it."
+    return sorted(p.relative_to(folder).as_posix() for p in Path(folder).rglob('*') if p.is_file())
+
+
+@pytest.fixture(scope='module')
+def work(tmp_path_factory):
+    w = tmp_path_factory.mktemp('sec')
+    write_tiny_config(w/'tiny.json')
+    write_tiny_model(w/'model'/'tiny.weights.h5')
+    sr = TINY['sr']
+    (w/'a').mkdir(); (w/'b').mkdir()
+    sf.write(w/'g.wav', tone(2, sr).T, sr)
+    sf.write(w/'a'/'song.wav', tone(2, sr, seed=1).T, sr)
+    sf.write(w/'b'/'song.flac', tone(2, sr, seed=2).T, sr)
+    return w
+
+
+# --- names that become paths: submix files, --residual, metadata.yaml, links -------------------------------------
+
+@pytest.fixture(scope='module')
+def slakh(work):
+    "Two good Slakh songs and four that point outside their folder; a file outside that they must not read."
+    from stemsep.data import _tiny_slakh
+    root = _tiny_slakh(work/'slakh', n_samples=4000, sr=8000)
+    t = root/'train'
+    (work/'outside').mkdir()
+    shutil.copy(t/'Track00001'/'stems'/'S00.flac', work/'outside'/'S00.flac')
+    for k in (3, 4, 5, 6): shutil.copytree(t/'Track00001', t/f'Track0000{k}')
+    def rename_stem(song, new):
+        meta = yaml.safe_load((t/song/'metadata.yaml').read_text())
+        meta['stems'][new] = meta['stems'].pop('S00')
+        (t/song/'metadata.yaml').write_text(yaml.safe_dump(meta))
+    rename_stem('Track00003', '../../../../outside/S00')                     # relative path out of the song
+    rename_stem('Track00004', str(work/'outside'/'S00'))                     # absolute path
+    (t/'Track00005'/'stems'/'S00.flac').unlink()
+    (t/'Track00005'/'stems'/'S00.flac').symlink_to(work/'outside'/'S00.flac')  # a link out of the song folder
+    meta = yaml.safe_load((t/'Track00006'/'metadata.yaml').read_text())
+    meta['audio_dir'] = '..'                                                 # not followed: stems/ is used
+    (t/'Track00006'/'metadata.yaml').write_text(yaml.safe_dump(meta))
+    return root
+
+
+def test_stems_names_from_a_submix_file(work, slakh):
+    "Track names in a submix YAML and --residual: plain names only, refused before any song is read (exit 2)."
+    cases = [('../../../escaped: [Drums]', [], "track name '../../../escaped' is not a plain name: it contains a path separator"),
+             ('/tmp/escaped_abs: [Drums]', [], "track name '/tmp/escaped_abs' is not a plain name: it contains a path separator (an absolute path)"),
+             ('..: [Drums]', [], "track name '..' is not a plain name: it names a folder"),
+             ('.hidden: [Drums]', [], "track name '.hidden' is not a plain name: it starts with '.'"),
+             ('mix: [Drums]', [], "a track named 'mix' would overwrite mix.wav"),
+             ('drums: [Drums]', ['--residual', '../../../x'], "--residual '../../../x' is not a plain name"),
+             ('drums: [Drums]', ['--residual', '/tmp/x'], "--residual '/tmp/x' is not a plain name")]
+    for k, (recipe, extra, why) in enumerate(cases):
+        sub = work/f'sub{k}.yaml'
+        sub.write_text(f"Mixing key: inst_class\nRecipes:\n  {recipe}\n")
+        out = work/f'names{k}'/'deep'/'out'
+        p = run_cli('stems', slakh, '--submix', sub, '--out', out, '--workers', '1', *extra)
+        culprit = '--residual' if extra else str(sub)
+        line = assert_clean_failure(p, culprit, code=2)[culprit]
+        assert why in line, line
+        assert all_files(work/f'names{k}') == [], all_files(work/f'names{k}')   # nothing written anywhere
+        record('stems', f"submix {recipe!r} {' '.join(extra)}".strip(), line)
+    assert not Path('/tmp/escaped_abs.wav').exists() and not Path('/tmp/x.wav').exists()
+
+
+def test_stems_metadata_and_links_outside_the_song(work, slakh):
+    "Stem names in metadata.yaml and stem files linked from outside: that song fails, the others are written."
+    out = work/'tracks'
+    p = run_cli('stems', slakh, '--out', out, '--workers', '2')
+    found = assert_clean_failure(p, 'train/Track00003:', 'train/Track00004:', 'train/Track00005:', code=1)
+    assert "stem name '../../../../outside/S00' is not a plain name" in found['train/Track00003:']
+    assert f"stem name '{work/'outside'/'S00'}' is not a plain name: it contains a path separator (an absolute path)" in found['train/Track00004:']
+    assert 'outside the song folder' in found['train/Track00005:'] and str(work/'outside'/'S00.flac') in found['train/Track00005:']
+    for key, case in [('train/Track00003:', "metadata.yaml stem name '../../../../outside/S00'"),
+                      ('train/Track00004:', 'metadata.yaml stem name that is an absolute path'),
+                      ('train/Track00005:', 'stem file linked from outside the song folder')]:
+        record('stems', case, found[key])
+    written = sorted({Path(f).parent.as_posix() for f in public_files(out)})
+    assert written == ['train/Track00001', 'train/Track00002', 'train/Track00006'], written
+    info = json.loads((out/'train'/'Track00006'/'tracks.json').read_text())
+    assert sorted(info['stems']) == ['S00', 'S01', 'S02', 'S03']              # audio_dir '..' was not followed
+    assert all_files(out) == public_files(out)                               # no temporary left behind
+
+
+def test_stems_two_songs_one_output_folder(work):
+    "A MUSDB-HQ folder `x/` and a file `x.stem.mp4` beside it would both be written to OUT/x: refused up front."
+    root = work/'musdb'; (root/'x').mkdir(parents=True)
+    y = tone(1, 8000)
+    for n in ('mixture', 'drums', 'bass'): sf.write(root/'x'/f'{n}.wav', y.T, 8000)
+    (root/'x.stem.mp4').write_bytes(b'not really mp4')
+    p = run_cli('stems', root, '--out', work/'musdb_out', '--workers', '1')
+    line = assert_clean_failure(p, 'would both be written to', code=2)['would both be written to']
+    assert str(root/'x') in line and str(root/'x.stem.mp4') in line
+    assert not (work/'musdb_out').exists() or all_files(work/'musdb_out') == []
+    record('stems', 'a song folder and a .stem.mp4 file of one name', line)
+
+
+# --- the preprocess cache is untrusted ----------------------------------------------------------------------------
+
+def plant_pickle(path:Path, marker:Path):
+    "Write a .npy whose unpickling creates `marker`, as an attacker's code would run."
+    code = ("import numpy as np, sys\n"
+            "class Planted:\n"
+            f"    def __reduce__(self): return (open, ({str(marker)!r}, 'w'))\n"
+            "np.save(sys.argv[1], np.array({'mix': Planted()}, dtype=object), allow_pickle=True)\n")
+    subprocess.run([sys.executable, '-c', code, str(path)], check=True, env=cli_env())
+
+
+def h5_summary(path)->dict:
+    "Songs, rows and the sum of the mixture patches of a patch file."
+    import h5py
+    with h5py.File(path, 'r') as f:
+        return dict(songs=[s.decode() if isinstance(s, bytes) else s for s in f['songs'][:]], rows=len(f['mixture']),
+                    total=round(float(np.asarray(f['mixture'][:], np.float64).sum()), 2))
+
+
+@pytest.fixture(scope='module')
+def toy(work):
+    from stemsep.preprocess import make_toy_tracks
+    from stemsep.config import StemsepConfig
+    make_toy_tracks(work/'toy', n_songs=3, seconds=1.5, cfg=StemsepConfig(**TINY), seed=4)
+    return work/'toy'
+
+
+def test_preprocess_planted_cache_files(work, toy):
+    "Pickles, forged headers and junk in the cache folder are never executed: each ignored with one note, rebuilt."
+    common = ['--config', work/'tiny.json', '--workers', '1', '--val-fraction', '0']
+    cache = work/'cache'
+    p = run_cli('preprocess', toy, '--out', work/'ref.h5', '--cache-dir', cache, *common)
+    assert p.returncode == 0, p.stderr
+    ref = h5_summary(work/'ref.h5')
+    marker = work/MARKER
+    plant_pickle(cache/'toy_000.npy', marker)                            # its sidecar matches: only the array is bad
+    plant_pickle(cache/'toy_001.npy', marker); (cache/'toy_001.json').unlink()   # as an old stemsep cache looks
+    good = np.load(cache/'toy_002.npy')
+    with open(cache/'toy_002.npy', 'wb') as f:                           # a forged header: a huge shape, a few bytes
+        np.lib.format.write_array_header_1_0(f, dict(descr='<f4', fortran_order=False, shape=(10**9, 3, 1, 1024)))
+        f.write(good.tobytes()[:4096])
+    p = run_cli('preprocess', toy, '--out', work/'again.h5', '--cache-dir', cache, *common)
+    assert p.returncode == 0 and 'Traceback' not in p.stderr, p.stderr
+    assert not marker.exists(), 'a planted pickle ran'
+    notes = [l for l in (p.stdout + p.stderr).splitlines() if 'ignored' in l]
+    assert len(notes) == 3, notes
+    for name, why in [('toy_000.npy', 'not a plain float32 array'), ('toy_001.npy', 'without a valid toy_001.json'),
+                      ('toy_002.npy', 'not a plain float32 array')]:
+        line = next(l for l in notes if name in l)
+        assert why in line and 'rebuilt' in line, line
+        record('preprocess', f'cache file {name}: ' + {'toy_000.npy': 'planted pickle', 'toy_001.npy': 'pickle without sidecar (old cache)',
+                                                        'toy_002.npy': 'forged .npy header'}[name], line)
+    assert h5_summary(work/'again.h5') == ref                               # rebuilt from the audio: the same patches
+    assert np.load(cache/'toy_000.npy', allow_pickle=False).dtype == np.float32   # and replaced by plain arrays
+
+
+def test_preprocess_bad_options_and_audio(work, toy):
+    "--stems names that are paths, --out that is a folder, a song with NaN samples."
+    p = run_cli('preprocess', toy, '--config', work/'tiny.json', '--stems', 'drums,../../x', '--out', work/'s.h5')
+    line = assert_clean_failure(p, "'../../x'", code=2)["'../../x'"]
+    assert "stem name '../../x' is not a plain name" in line; record('preprocess', '--stems with a path', line)
+    (work/'afolder.h5').mkdir()
+    p = run_cli('preprocess', toy, '--config', work/'tiny.json', '--out', work/'afolder.h5')
+    line = assert_clean_failure(p, work/'afolder.h5', code=2)[str(work/'afolder.h5')]
+    assert 'is a folder; --out needs a file name' in line; record('preprocess', '--out is a folder', line)
+    p = run_cli('train', work/'afolder.h5', '--model-dir', work/'m')
+    line = assert_clean_failure(p, work/'afolder.h5')[str(work/'afolder.h5')]
+    assert 'is a folder, expected the .h5 patch file' in line; record('train', 'DATA.h5 is a folder', line)
+    bad = work/'toy_nan'; shutil.copytree(toy, bad)
+    y, sr = sf.read(bad/'toy_001'/'drums.wav', always_2d=True, dtype='float32')
+    y[100] = np.nan; sf.write(bad/'toy_001'/'drums.wav', y, sr, subtype='FLOAT')
+    y[100] = np.inf; sf.write(bad/'toy_002'/'mix.wav', y, sr, subtype='FLOAT')
+    p = run_cli('preprocess', bad, '--config', work/'tiny.json', '--out', work/'nan.h5', '--workers', '1')
+    found = assert_clean_failure(p, 'toy_001:', 'toy_002:', code=1)
+    assert 'drums.wav: contains NaN or infinite samples' in found['toy_001:']
+    assert 'mix.wav: contains NaN or infinite samples' in found['toy_002:']
+    record('preprocess', 'NaN in a stem', found['toy_001:']); record('preprocess', 'Inf in a mix', found['toy_002:'])
+
+
+# --- separate: outputs that would overwrite each other, names, options -------------------------------------------
+
+def test_separate_usage_errors_before_any_work(work):
+    "Each refused before the model is loaded or anything written: exit 2, one line naming the option or name."
+    m, g = work/'model'/'tiny.weights.h5', work/'g.wav'
+    cases = [(['--mix', 'a=drums', '--mix', 'a=accompaniment'], "two outputs are named 'a'", 'duplicate --mix names'),
+             (['--mix', 'drums', '--mix', 'drums=drums'], "two outputs are named 'drums'", 'a --mix named like a stem twice'),
+             (['--mix', '../../x=drums'], "output name '../../x' is not a plain name", '--mix name with ../'),
+             (['--mix', '/tmp/x=drums'], "output name '/tmp/x' is not a plain name", '--mix name that is an absolute path'),
+             (['--offset', '-2'], '--offset -2.0: must be 0 or more seconds', '--offset -2'),
+             (['--offset', 'nan'], '--offset nan: must be 0 or more seconds', '--offset nan'),
+             (['--duration', '-1'], '--duration -1.0: must be more than 0 seconds', '--duration -1'),
+             (['--duration', '0'], '--duration 0.0: must be more than 0 seconds', '--duration 0'),
+             (['--block-seconds', '0'], '--block-seconds 0.0: must be more than 0 seconds', '--block-seconds 0'),
+             (['--batch-size', '0'], '--batch-size 0: must be 1 or more', '--batch-size 0')]
+    for extra, why, case in cases:
+        out = work/'usage'
+        p = run_cli('separate', '-m', m, '-o', out, g, *extra)
+        assert p.returncode == 2 and 'Traceback' not in p.stderr, (extra, p.returncode, p.stderr)
+        line = next(l for l in p.stderr.splitlines() if l.startswith('stemsep: error'))
+        assert why in line, line
+        assert not out.exists()
+        record('separate', case, line)
+
+
+def test_separate_two_inputs_one_output(work):
+    "Two inputs that map to one output: an error before any work, with or without --force, naming both."
+    m = work/'model'/'tiny.weights.h5'
+    for extra in ([], ['--force']):
+        p = run_cli('separate', '-m', m, '-o', work/'two', work/'a'/'song.wav', work/'b'/'song.flac', *extra)
+        line = assert_clean_failure(p, work/'b'/'song.flac', code=2)[str(work/'b'/'song.flac')]
+        assert str(work/'a'/'song.wav') in line and 'would both be written to' in line, line
+        assert not (work/'two').exists()
+    record('separate', 'a/song.wav and b/song.flac into one folder (--force)', line)
+    p = run_cli('separate', '-m', m, '-o', work/'flat', '--template', '{stem}.{ext}', work/'g.wav', work/'a'/'song.wav')
+    line = assert_clean_failure(p, 'would both be written to', code=2)['would both be written to']
+    record('separate', '--template without {song} and two inputs', line)
+
+
+def test_separate_odd_inputs(work):
+    "A file given twice, a '...wav' song name, a long silent file (one call); --offset past the end; a pipe."
+    m = work/'model'/'tiny.weights.h5'
+    sr = TINY['sr']
+    odd = work/'odd'; odd.mkdir()
+    sf.write(odd/'...wav', tone(1, sr).T, sr, format='WAV')                 # its song name would be '..'
+    sf.write(odd/'quiet.wav', np.zeros((sr*600, 1), np.int16), sr, subtype='PCM_16')   # ten minutes of digital silence
+    p = run_cli('separate', '-m', m, '-o', work/'odd_out', odd/'...wav', odd/'quiet.wav', work/'g.wav', work/'g.wav',
+                work/'a', work/'a'/'song.wav')
+    found = assert_clean_failure(p, odd/'...wav', odd/'quiet.wav', code=1)
+    assert "song name '..' is not a plain name" in found[str(odd/'...wav')]
+    assert 'is digital silence (600.0 s' in found[str(odd/'quiet.wav')]
+    assert "2 of 4 files failed" in p.stderr             # g.wav twice, song.wav by name and in its folder: one input each
+    assert public_files(work/'odd_out') == ['g/accompaniment.wav', 'g/drums.wav', 'song/accompaniment.wav', 'song/drums.wav']
+    assert all_files(work/'odd_out') == public_files(work/'odd_out')      # no temporary file left
+    record('separate', "input named '...wav'", found[str(odd/'...wav')])
+    record('separate', 'ten minutes of digital silence', found[str(odd/'quiet.wav')])
+    p = run_cli('separate', '-m', m, '-o', work/'late', '--offset', '5', work/'g.wav')
+    line = assert_clean_failure(p, work/'g.wav', code=1)[str(work/'g.wav')]
+    assert '--offset 5.0 s is at or past its end (2.00 s long)' in line; record('separate', '--offset past the end', line)
+    # a pipe, as bash's <(cat f.wav) passes one: read, not called an empty file
+    cmd = ' '.join(map(str, stemsep_cmd('separate', '-m', m, '-o', work/'piped'))) + f" <(cat {work/'g.wav'})"
+    p = subprocess.run(['bash', '-c', cmd], env=cli_env(), capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0 and 'Traceback' not in p.stderr, p.stderr
+    (folder,) = [d.name for d in (work/'piped').iterdir()]
+    y, r = sf.read(work/'piped'/folder/'drums.wav')
+    assert r == sr and len(y) == 2*sr
+    record('separate', 'a pipe <(cat g.wav)', p.stdout.strip().splitlines()[-1])
+
+
+def test_silence_checked_before_the_model_runs(work):
+    "The digital-silence check reads the file, not the model: a model that must not run is never called."
+    from stemsep.config import StemsepConfig, StemsepError
+    from stemsep.predict import separate_file
+    class NeverRun:
+        def predict_on_batch(self, batch): raise AssertionError('the model ran on a silent file')
+    quiet = work/'quiet3.wav'
+    sf.write(quiet, np.zeros((TINY['sr']*180, 2), np.int16), TINY['sr'], subtype='PCM_16')
+    with pytest.raises(StemsepError, match='is digital silence'):
+        separate_file(NeverRun(), StemsepConfig(**TINY), quiet, work/'never', progress=False)
+    assert not (work/'never').exists() or all_files(work/'never') == []
+
+
+def test_separate_bad_stored_configuration(work):
+    "A model whose stored configuration is invalid, or whose stem names are paths: the message names the model file."
+    from stemsep.config import StemsepConfig
+    from stemsep.model import build_model, save_model
+    cfg = StemsepConfig(**TINY)
+    for name, change, why in [('nfft0', dict(n_fft=0), 'invalid configuration: n_fft=0'),
+                              ('evilstem', dict(stems=['../../../x', 'accompaniment']), "stem name '../../../x' is not a plain name")]:
+        path = save_model(build_model(cfg), cfg, work/name/'model.npz')
+        z = dict(np.load(path))
+        d = json.loads(str(z['stemsep_config'])); d.update(change)
+        z['stemsep_config'] = np.array(json.dumps(d)); np.savez(path, **z)
+        (work/name/'model.json').unlink(missing_ok=True)
+    p = run_cli('separate', '-m', work/'nfft0'/'model.npz', '-o', work/'cfg_out', work/'g.wav')
+    line = assert_clean_failure(p, work/'nfft0'/'model.npz', code=2)[str(work/'nfft0'/'model.npz')]
+    assert 'invalid configuration: n_fft=0' in line; record('separate', 'model with n_fft=0 stored', line)
+    p = run_cli('separate', '-m', work/'evilstem', '-o', work/'cfg_out', work/'g.wav')
+    line = assert_clean_failure(p, work/'evilstem'/'model.npz', code=2)[str(work/'evilstem'/'model.npz')]
+    assert "stem name '../../../x' is not a plain name" in line; record('separate', "model whose stems are ['../../../x', ...]", line)
+    assert not (work/'cfg_out').exists() and not (work/'x.wav').exists()
+    (work/'dirmodel'/'model.weights.h5').mkdir(parents=True)               # a folder where the model file should be
+    p = run_cli('train', work/'ref.h5', '--model-dir', work/'m_init', '--init', work/'dirmodel'/'model.weights.h5')
+    if (work/'ref.h5').exists():
+        culprit = work/'dirmodel'/'model.weights.h5'
+        line = assert_clean_failure(p, culprit)[str(culprit)]
+        assert 'is a folder, expected a model file' in line; record('train', '--init is a folder', line)
+
+
+def test_zz_report(capsys):
+    with capsys.disabled():
+        print(f"\n{len(CASES)} security and data-loss cases:")
+        for command, case, line in CASES: print(f"  {command:10s} {case}: {line}")
