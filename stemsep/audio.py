@@ -8,7 +8,8 @@ import io, os, warnings
 from pathlib import Path
 import numpy as np
 import soundfile as sf
-from .config import StemsepConfig, StemsepError, atomic_path
+from .config import StemsepConfig, StemsepError
+from .utils import atomic_path
 
 # %% auto #0
 __all__ = ['AUDIO_EXTS', 'load_audio', 'convert_channels', 'audio_info', 'write_audio', 'stft', 'istft']

@@ -8,8 +8,8 @@ import json, os, re, shutil, time
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
-from .config import (StemsepConfig, StemsepError, atomic_path, add_command, map_jobs, make_dir,
-                            check_name)
+from .config import StemsepConfig, StemsepError, add_command, check_name
+from .utils import atomic_path, map_jobs, make_dir
 from .audio import load_audio, write_audio, convert_channels, AUDIO_EXTS
 
 # %% auto #0
@@ -361,25 +361,6 @@ def write_tracks(root,                         # data set folder (Slakh, BabySla
         else: summary[status].append(rel)
     summary['seconds'] = round(time.time() - t0, 2)
     return summary
-
-# %% ../nbs/00_data.ipynb #932ce254
-def _tiny_slakh(root, n_samples:int=4410, sr:int=44100)->Path:
-    "A small Slakh-layout folder of sine stems (`train/Track00001`, `train/Track00002`), for tests and examples."
-    import yaml
-    rng = np.random.default_rng(0)
-    classes = [('Drums', 128, True), ('Bass', 33, False), ('Piano', 0, False), ('Guitar', 25, False)]
-    for k in (1, 2):
-        song = Path(root)/'train'/f"Track{k:05d}"
-        stems, total = {}, 0
-        for i, (cls, prog, drum) in enumerate(classes):
-            y = (0.1*np.sin(2*np.pi*(110*(i+1))*np.arange(n_samples)/sr) + 0.01*rng.standard_normal(n_samples)).astype(np.float32)
-            write_audio(song/'stems'/f"S{i:02d}.flac", y, sr, force=True)
-            total = total + load_audio(song/'stems'/f"S{i:02d}.flac")[0]
-            stems[f"S{i:02d}"] = dict(audio_rendered=True, inst_class=cls, is_drum=drum, program_num=prog, plugin_name='sine')
-        stems['S04'] = dict(audio_rendered=False, inst_class='Sound Effects', is_drum=False, program_num=103)
-        write_audio(song/'mix.flac', total, sr, force=True)
-        (song/'metadata.yaml').write_text(yaml.safe_dump(dict(audio_dir='stems', midi_dir='MIDI', stems=stems)))
-    return Path(root)
 
 # %% ../nbs/00_data.ipynb #11c59e42
 def print_summary(summary:dict,     # as returned by `write_tracks` or `render_dataset`

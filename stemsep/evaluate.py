@@ -7,7 +7,8 @@ from __future__ import annotations
 import functools, json, math, sys
 from pathlib import Path
 import numpy as np
-from .config import StemsepConfig, StemsepError, atomic_path, add_command
+from .config import StemsepConfig, StemsepError, add_command
+from .utils import atomic_path
 from .audio import load_audio, convert_channels, stft, istft, AUDIO_EXTS
 
 # %% auto #0

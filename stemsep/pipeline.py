@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse, dataclasses, json, os, shutil, sys, traceback
 from pathlib import Path
 from .config import StemsepConfig, StemsepError, add_command, load_config, config_to_dict
+from .archs import ARCHITECTURES
 import stemsep
 
 # %% auto #0
@@ -222,7 +223,7 @@ class PipelineHandler:
         import numpy as np
         from stemsep.evaluate import evaluate_song, summarise, markdown_table, bar_plot
         from stemsep.predict import load_separator
-        from stemsep.config import atomic_path
+        from stemsep.utils import atomic_path
         from tqdm.auto import tqdm
         out = self.paths['results']/'eval'
         files = {k: out/f'results.{k}' for k in ('json', 'md', 'png')}
@@ -385,7 +386,7 @@ def add_cli(subparsers, # from `ArgumentParser.add_subparsers`
     p.add_argument('--epochs', type=int, help="total training epochs (default: the configuration's)")
     p.add_argument('--base-filters', type=int, help="filters of the first U-Net level (default: the configuration's)")
     p.add_argument('--depth', type=int, help="U-Net levels (default: the configuration's)")
-    p.add_argument('--arch', choices=('paper', 'spleeter'), help="U-Net variant (default: the configuration's)")
+    p.add_argument('--arch', choices=tuple(ARCHITECTURES), help="U-Net variant (default: the configuration's)")
     p.add_argument('--batch-size', type=int, help="patches per training step (default: the configuration's)")
     p.add_argument('--augment', action='store_true', help='random stem gains and cross-song remixing in training')
     p.add_argument('--max-minutes', type=float, help='stop training after this many minutes (default: by epochs)')
@@ -433,7 +434,7 @@ def main(argv:list|None=None, # arguments without the program name; None reads `
     if not getattr(args, 'func', None):
         parser.print_help()
         return 2
-    from stemsep.config import sigterm_as_interrupt, interrupted_exit
+    from stemsep.utils import sigterm_as_interrupt, interrupted_exit
     try:
         with sigterm_as_interrupt(): return int(args.func(args) or 0)   # SIGTERM unwinds as Ctrl-C does
     except StemsepError as e:

@@ -8,7 +8,8 @@ import contextlib, math, os, sys
 from pathlib import Path
 import numpy as np
 import stemsep
-from .config import StemsepConfig, StemsepError, atomic_path, add_command, make_dir, check_name
+from .config import StemsepConfig, StemsepError, add_command, check_name
+from .utils import atomic_path, make_dir
 from .audio import load_audio, stft, istft, AUDIO_EXTS
 
 # %% auto #0

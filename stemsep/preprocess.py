@@ -7,60 +7,14 @@ from __future__ import annotations
 import os, json, time, shutil, contextlib, errno, dataclasses
 from pathlib import Path
 import numpy as np
-from .config import (StemsepConfig, StemsepError, atomic_path, add_command, config_to_dict,
-                            config_from_json, load_config, check_compatible, worker_init)
+from .config import (StemsepConfig, StemsepError, add_command, config_to_dict, config_from_json,
+                            load_config, check_compatible)
+from .utils import atomic_path, worker_init
 from .audio import AUDIO_EXTS, load_audio, audio_info, write_audio, stft
 
 # %% auto #0
-__all__ = ['SPLITS', 'FORMAT', 'make_toy_tracks', 'find_songs', 'load_song', 'segment', 'cache_file', 'song_segments',
-           'magnitudes', 'song_patches', 'assign_splits', 'PatchWriter', 'read_h5_config', 'preprocess', 'add_cli']
-
-# %% ../nbs/01_preprocess.ipynb #94144d7f
-def _toy_drums(n:int, sr:int, rng:np.random.Generator)->np.ndarray:
-    "Decaying noise bursts plus a low thump on a random beat grid, (n,)."
-    y = np.zeros(n, np.float32)
-    beat = int(sr*rng.uniform(0.2, 0.4))
-    t = np.arange(int(0.15*sr))/sr
-    hit = (rng.standard_normal(len(t))*np.exp(-t*40) + np.sin(2*np.pi*60*t)*np.exp(-t*20)).astype(np.float32)
-    for start in range(int(rng.integers(0, beat)), n, beat):
-        m = min(len(hit), n - start)
-        y[start:start+m] += hit[:m]*rng.uniform(0.3, 0.6)
-    return y
-
-def _toy_tones(n:int, sr:int, rng:np.random.Generator)->np.ndarray:
-    "A sequence of decaying harmonic notes of random pitch, (n,)."
-    y = np.zeros(n, np.float32)
-    note = int(sr*rng.uniform(0.3, 0.6))
-    for start in range(0, n, note):
-        m = min(note, n - start)
-        t = np.arange(m)/sr
-        f0 = 110*2**(rng.integers(0, 24)/12)
-        tone = sum(np.sin(2*np.pi*f0*k*t)/k for k in range(1, 5) if f0*k < sr/2)
-        y[start:start+m] += (rng.uniform(0.1, 0.3)*tone*np.exp(-t*rng.uniform(2, 5))).astype(np.float32)
-    return y
-
-def make_toy_tracks(folder,                 # where the song folders go (created)
-                    n_songs:int=3,          # how many songs
-                    seconds:float=3.,       # length of each song
-                    cfg:StemsepConfig|None=None, # supplies sr, n_channels and the stem names
-                    seed:int=0,             # same seed, same audio
-                    force:bool=False,       # overwrite existing files
-                   )->list:                 # the song folders written
-    "Write `n_songs` folders of synthetic audio (`mix.wav` + one WAV per stem) for tests and examples."
-    cfg = cfg or StemsepConfig()
-    folder, n = Path(folder), int(round(seconds*cfg.sr))
-    songs = []
-    for i in range(n_songs):
-        rng = np.random.default_rng([seed, i])
-        song = folder/f"toy_{i:03d}"
-        tracks = {}
-        for s, name in enumerate(cfg.stems):
-            chans = [(_toy_drums if s == 0 else _toy_tones)(n, cfg.sr, rng) for _ in range(cfg.n_channels)]
-            tracks[name] = np.stack(chans)                                 # (channels, samples)
-        for name, y in tracks.items(): write_audio(song/f"{name}.wav", y, cfg.sr, force=force)
-        write_audio(song/'mix.wav', sum(tracks.values()), cfg.sr, force=force)
-        songs.append(song)
-    return songs
+__all__ = ['SPLITS', 'FORMAT', 'find_songs', 'load_song', 'segment', 'cache_file', 'song_segments', 'magnitudes', 'song_patches',
+           'assign_splits', 'PatchWriter', 'read_h5_config', 'preprocess', 'add_cli']
 
 # %% ../nbs/01_preprocess.ipynb #faa45e93
 SPLITS = ('train', 'validation', 'test')

@@ -7,7 +7,8 @@ from __future__ import annotations
 import functools, os, shutil, time, uuid
 from pathlib import Path
 import numpy as np
-from .config import StemsepConfig, StemsepError, atomic_path, add_command, map_jobs, make_dir
+from .config import StemsepConfig, StemsepError, add_command
+from .utils import atomic_path, map_jobs, make_dir
 from .audio import write_audio, stft, istft
 
 # %% auto #0

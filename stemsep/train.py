@@ -7,8 +7,10 @@ from __future__ import annotations
 import csv, dataclasses, json, math, os, time
 from pathlib import Path
 import numpy as np
-from .config import (StemsepConfig, StemsepError, atomic_path, add_command, config_to_dict,
-                            save_config, check_compatible, SIGNAL_FIELDS, make_dir)
+from .config import (StemsepConfig, StemsepError, add_command, config_to_dict, save_config,
+                            check_compatible, SIGNAL_FIELDS)
+from .utils import atomic_path, make_dir
+from .archs import ARCHITECTURES
 
 # %% auto #0
 __all__ = ['CHECKPOINT', 'BEST_WEIGHTS', 'gpu_count', 'measure_loss_weights', 'read_log', 'plot_curves', 'resolve_config',
@@ -301,13 +303,6 @@ def train(h5_path,                      # patch file from `preprocess`
     plot_curves(model_dir)
     return history
 
-# %% ../nbs/04_train.ipynb #04ae892c
-def _tiny_config(**kw)->StemsepConfig:
-    "A tiny configuration for tests and examples: small STFT, 16 x 64 patches, 4 filters, depth 2."
-    base = dict(sr=8000, n_fft=256, hop_length=64, n_bins=64, segment_frames=16, base_filters=4, depth=2,
-                batch_size=4, epochs=3)
-    return StemsepConfig(**{**base, **kw})
-
 # %% ../nbs/04_train.ipynb #1d1fbab0
 def _cli_train(args)->int:
     "Handler of `stemsep train`."
@@ -339,7 +334,7 @@ def add_cli(subparsers, # from `ArgumentParser.add_subparsers`
     p.add_argument('--config', help='configuration JSON; default: the checkpoint\'s when resuming, else the data file\'s')
     p.add_argument('--epochs', type=int, help='total epochs, resumed ones included (default: the configuration\'s)')
     p.add_argument('--batch-size', type=int, help='patches per step (default: the configuration\'s)')
-    p.add_argument('--arch', choices=('paper', 'spleeter'), help='U-Net of the paper or the Spleeter-style variant')
+    p.add_argument('--arch', choices=tuple(ARCHITECTURES), help='U-Net of the paper or the Spleeter-style variant')
     p.add_argument('--output', choices=('direct', 'mask'), help='direct spectrograms (ReLU) or sigmoid masks x mixture')
     p.add_argument('--base-filters', type=int, help='filters of the first level, doubled per level')
     p.add_argument('--depth', type=int, help='encoder levels')

@@ -7,7 +7,8 @@ from __future__ import annotations
 import io
 from pathlib import Path
 import numpy as np
-from .config import StemsepConfig, StemsepError, atomic_path
+from .config import StemsepConfig, StemsepError
+from .utils import atomic_path
 from .audio import write_audio, load_audio, AUDIO_EXTS
 
 # %% auto #0
