@@ -10,6 +10,7 @@ import numpy as np
 from .config import (StemsepConfig, StemsepError, add_command, config_to_dict, config_from_json,
                             load_config, check_compatible)
 from .utils import atomic_path, worker_init
+from .data import TrackFolderLayout
 from .audio import AUDIO_EXTS, load_audio, audio_info, write_audio, stft
 
 # %% auto #0
@@ -25,15 +26,11 @@ def find_songs(tracks_dir,            # root folder of song folders (possibly un
     "List the song folders under `tracks_dir`, sorted by name."
     root = Path(tracks_dir)
     if not root.is_dir(): raise StemsepError(f"{root}: tracks folder not found")
-    wanted = set(cfg.stems) | {'mix'}
+    layout = TrackFolderLayout(('mix',) + tuple(cfg.stems))   # the folders `stemsep stems` and `stemsep synth` write
     songs = []
     for folder, _, files in os.walk(root):
         folder = Path(folder)
-        hits = {}
-        for f in sorted(files):
-            p = folder/f
-            if p.suffix.lower() in AUDIO_EXTS and p.stem in wanted and not f.startswith('.'):
-                hits.setdefault(p.stem, []).append(p)
+        hits = layout.files(folder, files)
         if not hits: continue
         rel = folder.relative_to(root)
         name = rel.as_posix() if rel.parts else folder.name
