@@ -16,7 +16,7 @@ from .audio import load_audio, write_audio, convert_channels, AUDIO_EXTS
 # %% auto #0
 __all__ = ['SPLITS', 'MUSDB_STEMS', 'LAYOUTS', 'PRESETS_DIR', 'Stem', 'Song', 'Layout', 'SlakhLayout', 'MusdbHQLayout',
            'MusdbStemLayout', 'find_songs', 'Submix', 'submix_from_dict', 'load_submix', 'list_presets', 'song_tracks',
-           'check_sum', 'write_song_tracks', 'write_tracks', 'TrackFolderLayout', 'print_summary', 'add_cli']
+           'check_sum', 'write_song_tracks', 'write_tracks', 'TrackFolderLayout', 'print_summary']
 
 # %% ../nbs/00_data.ipynb #b24ecf0c
 SPLITS = ('train', 'validation', 'test', 'omitted')   # Slakh2100 split folders (MUSDB uses train/test)
@@ -420,28 +420,3 @@ def print_summary(summary:dict,     # as returned by `write_tracks` or `render_d
     print(f"{len(summary['written'])} {what} written, {len(summary['done'])} already done, "
           f"{len(summary['failed'])} failed, in {summary['seconds']:.1f} s -> {summary['out']}")
     if summary['failed']: print("failed: " + ", ".join(summary['failed']))
-
-def _stems_command(args)->int:
-    "Handler of `stemsep stems`."
-    summary = write_tracks(args.root, args.submix, args.out, workers=args.workers, force=args.force,
-                           sr=args.sr, n_channels=args.channels, residual=args.residual)
-    print(f"tracks: {', '.join(summary['tracks'])} (submix {summary['submix']})")
-    print_summary(summary)
-    return 1 if summary['failed'] else 0
-
-def add_cli(subparsers, # from `ArgumentParser.add_subparsers`
-           )->None:
-    "Register `stemsep stems`."
-    p = add_command(subparsers, 'stems', _stems_command,
-                    help='write the tracks of a submix (e.g. drums + accompaniment) for every song of a multitrack data set',
-                    description='Read Slakh2100/BabySlakh (with split folders), MUSDB18-HQ folders or MUSDB18 .stem.mp4 files '
-                                'under ROOT and write OUT/<song>/{mix.wav, <track>.wav, tracks.json}, where mix.wav is exactly '
-                                'the sum of the tracks. Songs already written are skipped; bad songs are listed and skipped.')
-    p.add_argument('root', help='data set folder, split folder, song folder or .stem.mp4 file')
-    p.add_argument('--submix', default='drums_accompaniment', help=f"preset ({', '.join(list_presets())}) or a slakh-utils submix .yaml file")
-    p.add_argument('--out', required=True, help='output folder')
-    p.add_argument('--residual', default=None, help="name of the residual track (None: the submix's own, e.g. accompaniment)")
-    p.add_argument('--workers', type=int, default=min(4, os.cpu_count() or 1), help='parallel processes')
-    p.add_argument('--sr', type=int, default=None, help="resample to this rate in Hz (None: keep the data set's rate)")
-    p.add_argument('--channels', type=int, choices=(1, 2), default=None, help="1 or 2 audio channels (None: keep the stems')")
-    p.add_argument('--force', action='store_true', help='rewrite songs already written')

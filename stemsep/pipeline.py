@@ -12,7 +12,7 @@ import stemsep
 
 # %% auto #0
 __all__ = ['LAYOUT', 'DEMO_SONG', 'DEMO_CREDIT', 'project_paths', 'PipelineHandler', 'demo_stem_file', 'demo_tracks', 'run_demo',
-           'add_cli', 'build_parser', 'main']
+           'add_cli']
 
 # %% ../nbs/07_pipeline.ipynb #d36f2c95
 LAYOUT = dict(raw='data/raw', tracks='data/tracks', h5='data/dataset.h5', cache='data/dataset_cache',
@@ -407,42 +407,3 @@ def add_cli(subparsers, # from `ArgumentParser.add_subparsers`
     p.add_argument('--duration', type=float, help='separate at most this many seconds (default: the whole 6-s excerpt)')
     p.add_argument('--force', action='store_true', help='overwrite earlier demo outputs')
     return p
-
-# %% ../nbs/07_pipeline.ipynb #62ccc32b
-_STAGE_MODULES = ('synth', 'data', 'preprocess', 'train', 'predict', 'evaluate')
-
-def build_parser()->argparse.ArgumentParser:
-    "The `stemsep` argument parser with every stage's subcommand."
-    import importlib
-    p = argparse.ArgumentParser(prog='stemsep',
-        description='Split songs into stems with a spectrogram-channels U-Net, and train it on your own '
-                    'multitrack data. Run `stemsep COMMAND --help` for the options of a command.')
-    p.add_argument('--version', action='version', version=f'stemsep {stemsep.__version__}')
-    p.add_argument('--debug', action='store_true', help='show full tracebacks on errors')
-    sub = p.add_subparsers(dest='command', metavar='COMMAND')
-    for name in _STAGE_MODULES:
-        mod = importlib.import_module(f'stemsep.{name}')
-        if hasattr(mod, 'add_cli'): mod.add_cli(sub)
-    add_cli(sub)
-    return p
-
-def main(argv:list|None=None, # arguments without the program name; None reads `sys.argv`
-        )->int:               # exit code: 0 success, 1 some inputs failed, 2 usage error
-    "Entry point of the `stemsep` command."
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if not getattr(args, 'func', None):
-        parser.print_help()
-        return 2
-    from stemsep.utils import sigterm_as_interrupt, interrupted_exit
-    try:
-        with sigterm_as_interrupt(): return int(args.func(args) or 0)   # SIGTERM unwinds as Ctrl-C does
-    except StemsepError as e:
-        if args.debug: traceback.print_exc()
-        print(f"stemsep: error: {e}", file=sys.stderr)
-        return e.exit_code
-    except KeyboardInterrupt as e: return interrupted_exit(e)   # one line; 130 (SIGINT) or 143 (SIGTERM)
-    except Exception as e:
-        if args.debug: raise
-        print(f"stemsep: internal error: {type(e).__name__}: {e} (rerun with --debug for the traceback)", file=sys.stderr)
-        return 1

@@ -15,7 +15,7 @@ from .audio import AUDIO_EXTS, load_audio, audio_info, write_audio, stft
 
 # %% auto #0
 __all__ = ['SPLITS', 'FORMAT', 'find_songs', 'load_song', 'segment', 'cache_file', 'song_segments', 'magnitudes', 'song_patches',
-           'assign_splits', 'PatchWriter', 'read_h5_config', 'preprocess', 'add_cli']
+           'assign_splits', 'PatchWriter', 'read_h5_config', 'preprocess']
 
 # %% ../nbs/01_preprocess.ipynb #faa45e93
 SPLITS = ('train', 'validation', 'test')
@@ -382,49 +382,3 @@ def _count(h5_path:Path)->dict:
         split = f['split'][:]
         return dict(rows=len(split), songs=len(f['songs']),
                     rows_per_split={s: int((split == s.encode()).sum()) for s in SPLITS if (split == s.encode()).any()})
-
-# %% ../nbs/01_preprocess.ipynb #dc067d25
-def _cli_config(args)->StemsepConfig:
-    "The configuration from --config and the overriding options."
-    cfg = load_config(args.config) if args.config else StemsepConfig()
-    over = {k: v for k, v in dict(sr=args.sr, n_channels=args.channels,
-                                   stems=tuple(args.stems.split(',')) if args.stems else None).items() if v is not None}
-    if not over: return cfg
-    try: return StemsepConfig(**{**config_to_dict(cfg), **over})
-    except StemsepError as e:     # blame the option that was given, not the configuration file
-        opts = ', '.join(f"--{'channels' if k == 'n_channels' else k}" for k in over)
-        raise StemsepError(f"{opts}: {e}", e.exit_code) from None
-
-def _cli_preprocess(args)->int:
-    "Handler of `stemsep preprocess`."
-    cfg = _cli_config(args)
-    s = preprocess(args.tracks_dir, args.out, cfg, cache_dir=args.cache_dir, val_fraction=args.val_fraction,
-                   workers=args.workers, force=args.force, allow_silent=args.allow_silent,
-                   compression=None if args.compression == 'none' else args.compression)
-    print(f"{s['path']}: {s['rows']} patches from {s['songs']} songs ({', '.join(f'{k} {v}' for k, v in s['rows_per_split'].items())}); "
-          f"{s['skipped']} songs already done, {s['audio_s']:.0f} s of audio in {s['seconds']:.1f} s")
-    for name, err in s['failed']: print(f"failed: {name}: {err}")
-    return 1 if s['failed'] else 0
-
-def add_cli(subparsers, # from `ArgumentParser.add_subparsers`
-           ):
-    "Register `stemsep preprocess`."
-    p = add_command(subparsers, 'preprocess', _cli_preprocess,
-                    help='cut song folders into STFT-magnitude patches in one HDF5 file',
-                    description='Cut every song folder under TRACKS_DIR (mix + one file per stem, optionally under '
-                                'train/validation/test) into patches of STFT magnitudes, streamed into one HDF5 file. '
-                                'Resumable: rerun the same command after an interruption.')
-    p.add_argument('tracks_dir', metavar='TRACKS_DIR', help='folder of song folders, as `stemsep stems` writes them')
-    p.add_argument('--out', default='data/dataset.h5', help='the HDF5 patch file to write')
-    p.add_argument('--config', help='configuration JSON; default: the built-in configuration')
-    p.add_argument('--sr', type=int, help='sample rate, Hz (overrides the configuration)')
-    p.add_argument('--channels', type=int, choices=(1, 2), help='audio channels (overrides the configuration)')
-    p.add_argument('--stems', help='comma-separated stem names, e.g. drums,accompaniment (overrides the configuration)')
-    p.add_argument('--cache-dir', help='segment cache folder; default: <out name>_cache beside --out')
-    p.add_argument('--val-fraction', type=float, default=0.1, help='share of songs for validation when there is no validation/ folder')
-    p.add_argument('--workers', type=int, help='worker processes; default: up to 4, one per core')
-    p.add_argument('--allow-silent', action='store_true', help='accept tracks that are digital silence')
-    p.add_argument('--compression', default='none', choices=('none', 'lzf', 'gzip'),
-                   help='HDF5 filter: none reads fastest; lzf/gzip save disk (1.3x/1.8x) but read ~7-10x slower')
-    p.add_argument('--force', action='store_true', help='rebuild the HDF5 file from scratch')
-    return p

@@ -92,7 +92,7 @@ def full(*a, **k):
     if calls[0] > {n}: raise OSError(errno.ENOSPC, 'No space left on device')
     return original(*a, **k)
 setattr(target, name, full)
-from stemsep.pipeline import main
+from stemsep.cli import main
 sys.exit(main())
 '''
 

@@ -33,7 +33,7 @@ def test_same_seed_same_weights(toy_h5, tmp_path):
 
 def test_cli_resumes(toy_h5, tmp_path):
     "`stemsep train` twice in one folder: the second continues at the saved epoch, keeping the log."
-    from stemsep.pipeline import main
+    from stemsep.cli import main
     from stemsep.model import read_model_info
     run = str(tmp_path/'run')
     assert main(['train', str(toy_h5), '--model-dir', run, '--epochs', '1', '--base-filters', '4']) == 0
