@@ -15,7 +15,7 @@ from .audio import AUDIO_EXTS, load_audio, audio_info, write_audio, stft
 
 # %% auto #0
 __all__ = ['SPLITS', 'FORMAT', 'find_songs', 'load_song', 'segment', 'cache_file', 'song_segments', 'magnitudes', 'song_patches',
-           'assign_splits', 'PatchWriter', 'read_h5_config', 'preprocess']
+           'assign_splits', 'PatchWriter', 'read_h5_config', 'patch_counts', 'split_songs', 'preprocess']
 
 # %% ../nbs/01_preprocess.ipynb #faa45e93
 SPLITS = ('train', 'validation', 'test')
@@ -252,6 +252,23 @@ def read_h5_config(h5_path,      # a patch file written by `preprocess`
     if 'config' not in f.attrs: raise StemsepError(f"{h5_path}: not a stemsep patch file (no 'config' attribute)")
     return config_from_json(f.attrs['config'], source=str(h5_path))
 
+# %% ../nbs/01_preprocess.ipynb #5bb80616
+def patch_counts(h5_path, # a patch file written by `preprocess`
+                )->dict:  # rows, songs, rows_per_split {split: rows}
+    "Rows, songs and rows per split of a finished patch file."
+    with h5py.File(h5_path, 'r') as f:
+        split = f['split'][:]
+        return dict(rows=len(split), songs=len(f['songs']),
+                    rows_per_split={s: int((split == s.encode()).sum()) for s in SPLITS if (split == s.encode()).any()})
+
+def split_songs(h5_path,  # a patch file written by `preprocess`
+                split:str, # 'train', 'validation' or 'test'
+               )->list:   # the names of the songs in `split` (their paths under the tracks folder), in file order
+    "The songs whose patches `preprocess` put in `split`."
+    with h5py.File(h5_path, 'r') as f:
+        dec = lambda a: [s.decode() if isinstance(s, bytes) else s for s in a]
+        return [n for n, s in zip(dec(f['songs'][:]), dec(f['song_split'][:])) if s == split]
+
 # %% ../nbs/01_preprocess.ipynb #2c888e55
 def _partial_path(h5_path:Path)->Path: return h5_path.with_name(f".{h5_path.name}.partial")
 
@@ -331,7 +348,7 @@ def preprocess(tracks_dir,                # folder of song folders (optionally u
         check_compatible(cfg, read_h5_config(h5_path), what=str(h5_path))
         if {s['name'] for s in songs} <= _stored_songs(h5_path):
             log(f"{h5_path}: up to date ({len(songs)} songs)")
-            return summary | _count(h5_path) | dict(skipped=len(songs), seconds=time.perf_counter() - t_start)
+            return summary | patch_counts(h5_path) | dict(skipped=len(songs), seconds=time.perf_counter() - t_start)
     partial = _partial_path(h5_path)
     # the pool starts before the HDF5 file opens, so forked workers never inherit its descriptor and lock
     pool = ProcessPoolExecutor(workers, initializer=worker_init) if workers > 1 else None
@@ -374,11 +391,4 @@ def preprocess(tracks_dir,                # folder of song folders (optionally u
         partial.unlink(missing_ok=True)
         raise StemsepError(f"{tracks_dir}: no song could be preprocessed ({summary['failed'][0][0]}: {summary['failed'][0][1]})")
     os.replace(partial, h5_path)
-    return summary | _count(h5_path) | dict(seconds=time.perf_counter() - t_start)
-
-def _count(h5_path:Path)->dict:
-    "Rows, songs and rows per split of a finished patch file."
-    with h5py.File(h5_path, 'r') as f:
-        split = f['split'][:]
-        return dict(rows=len(split), songs=len(f['songs']),
-                    rows_per_split={s: int((split == s.encode()).sum()) for s in SPLITS if (split == s.encode()).any()})
+    return summary | patch_counts(h5_path) | dict(seconds=time.perf_counter() - t_start)
