@@ -4,18 +4,25 @@
 
 # %% ../nbs/15_cli.ipynb #727fa455
 from __future__ import annotations
-import argparse, importlib, os, sys, time, traceback
+import argparse, dataclasses, importlib, os, sys, time, traceback
 from pathlib import Path
 import stemsep
-from .config import StemsepConfig, StemsepError, load_config, config_to_dict, add_command
-from .utils import sigterm_as_interrupt, interrupted_exit
+from .config import check_name, config_to_dict, load_config, StemsepConfig, StemsepError
+from .utils import interrupted_exit, sigterm_as_interrupt
 from .archs import ARCHITECTURES
-from .data import write_tracks, list_presets, print_summary
+from .audio import AUDIO_EXTS
+from .data import list_presets, print_summary, write_tracks
 from .preprocess import preprocess
-from .train import train, BEST_WEIGHTS
+from .train import BEST_WEIGHTS, train
+from .predict import (_check_collisions, _check_options, _expand_inputs, _mix_name, _unique_inputs,
+                             default_model_path, load_separator, output_paths, parse_mix, separate_file)
+from .evaluate import evaluate_folder
+from .synth import render_dataset
+from .pipeline import DEMO_SONG, LAYOUT, PipelineHandler, run_demo
 
 # %% auto #0
-__all__ = ['OPTIONS', 'add_options', 'default_workers', 'add_stems', 'add_preprocess', 'add_train', 'build_parser', 'main']
+__all__ = ['OPTIONS', 'add_options', 'default_workers', 'add_command', 'add_synth', 'add_stems', 'add_preprocess', 'add_train',
+           'separate_command', 'add_separate', 'evaluate_command', 'add_evaluate', 'add_run', 'build_parser', 'main']
 
 # %% ../nbs/15_cli.ipynb #bcb17a45
 OPTIONS = {   # option name -> (flags, argparse keywords); a command adds it with `add_options`
@@ -32,6 +39,14 @@ OPTIONS = {   # option name -> (flags, argparse keywords); a command adds it wit
     'base_filters': (('--base-filters',), dict(type=int, help="filters of the first U-Net level, doubled per level (default: the configuration's)")),
     'augment':      (('--augment',), dict(action='store_true', help='random per-stem gains and cross-song remixing in training')),
     'max_minutes':  (('--max-minutes',), dict(type=float, help='stop training after this many minutes (default: by epochs)')),
+    'model':        (('-m', '--model'), dict(default=None, help='model file or folder (default: the built-in model)')),
+    'offset':       (('--offset',), dict(type=float, default=0., help='start this far into each song, seconds')),
+    'duration':     (('--duration',), dict(type=float, default=None, help='separate at most this many seconds')),
+    'max_seconds':  (('--max-seconds',), dict(type=float, default=30., help='evaluate at most this much of each song, seconds (museval is slow)')),
+    'join':         (('--join',), dict(default='overlap', choices=('overlap', 'concat'), help='how patches are joined, see `stemsep separate`')),
+    'wiener':       (('--wiener',), dict(type=int, default=0, metavar='N', help='multichannel Wiener EM iterations after the soft masks (0: off)')),
+    'seconds':      (('--seconds',), dict(type=float, default=30., help='length of each rendered song, seconds')),
+    'drum_layers':  (('--drum-layers',), dict(type=float, default=0., metavar='P', help='chance per rendered drum track of synthetic kick and snare layers (0-1)')),
 }
 
 def add_options(parser:argparse.ArgumentParser, # the subcommand's parser
@@ -48,6 +63,62 @@ def default_workers(workers:int|None, # the `--workers` given, or None
                    )->int:            # worker processes to use
     "What `--workers` means when not given: up to 4 processes, one per core."
     return workers or min(4, os.cpu_count() or 1)
+
+# %% ../nbs/15_cli.ipynb #5c883096
+class _DefaultsFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    "Show each option's default, unless its help already says what the default is."
+    def _get_help_string(self, action):
+        h = action.help or ''
+        return h if 'default' in h.lower() else super()._get_help_string(action)
+
+def add_command(subparsers,          # from `ArgumentParser.add_subparsers`
+                name:str,            # the subcommand, e.g. 'synth'
+                func,                # called with the parsed `argparse.Namespace`; returns an exit code
+                help:str,            # one line for `stemsep --help`
+                description:str|None=None, # longer text for `stemsep NAME --help`
+               )->argparse.ArgumentParser:
+    "Add a subcommand whose `--help` shows every option's default."
+    p = subparsers.add_parser(name, help=help, description=description or help,
+                              formatter_class=_DefaultsFormatter)
+    p.set_defaults(func=func)
+    return p
+
+# %% ../nbs/15_cli.ipynb #589e2eef
+def _synth_command(args)->int:
+    "Handler of `stemsep synth`."
+    s = render_dataset(args.out, args.songs, args.seconds, midi_dir=args.midi, soundfonts=args.soundfont, seed=args.seed,
+                       workers=default_workers(args.workers), effects=args.effects, vocals=args.vocals, drum_layers=args.drum_layers,
+                       n_channels=args.channels, force=args.force)
+    for msg in s['midi_failed'].values(): print(f"SKIPPED {msg}")
+    for msg in s['failed'].values(): print(f"FAILED {msg}")
+    print(f"{len(s['written'])} songs written ({s['stems']} stems), {len(s['done'])} already done, {len(s['failed'])} failed -> {s['out']}")
+    print(f"rendered {s['audio_s']:.0f} s of audio in {s['seconds']:.1f} s: {s['speed']:.1f} s of audio per second")
+    bad = list(s['failed']) + [Path(p).name for p in s['midi_failed']]
+    if bad: print("failed: " + ", ".join(bad))
+    return 1 if bad else 0
+
+def add_synth(subparsers, # from `ArgumentParser.add_subparsers`
+           )->None:
+    "Register `stemsep synth`."
+    p = add_command(subparsers, 'synth', _synth_command,
+                    help='render a Slakh-format multitrack data set from MIDI with a SoundFont',
+                    description='Render OUT/TrackNNNNN/{mix.flac, stems/SNN.flac, MIDI/SNN.mid, all_src.mid, metadata.yaml} '
+                                'like Slakh2100: each MIDI instrument rendered alone, stems loudness-normalised, mix = sum of '
+                                'stems. MIDI comes from the built-in composer or from excerpts of --midi files.')
+    p.add_argument('out', help='output folder')
+    p.add_argument('--songs', type=int, default=10, help='number of songs')
+    add_options(p, 'seconds', seconds=dict(help='length of each song in seconds'))
+    p.add_argument('--midi', default=None, help='folder of MIDI files to take random excerpts from (None: the built-in composer)')
+    p.add_argument('--soundfont', nargs='+', default=None, help='.sf2/.sf3 files, one drawn per stem (None: TimGM6mb.sf2 from pretty_midi)')
+    add_options(p, 'seed', seed=dict(default=0, help='data set seed: the same seed renders the same songs'))
+    add_options(p, 'workers')
+    p.add_argument('--effects', action='store_true', help='random per-stem effects (reverb, EQ, compression, distortion, chorus) and gains')
+    p.add_argument('--vocals', type=float, default=0., metavar='P',
+                   help='chance per song (0-1) that a synthetic singer performs the melody as an extra Vocals stem '
+                        '(real songs have singers; a model that never heard one confuses their consonants with drums)')
+    add_options(p, 'drum_layers', drum_layers=dict(help='chance per drum track (0-1) of synthetic kick and snare layers with random pitch and decay ' '(General MIDI kits are few and short; real kicks ring where the bass plays)'))
+    add_options(p, 'channels', channels=dict(default=1, help='1 mono; 2 stereo with random pan and width per stem'))
+    add_options(p, 'force', force=dict(help='re-render songs that exist'))
 
 # %% ../nbs/15_cli.ipynb #d7930036
 def _stems(args)->int:
@@ -167,9 +238,177 @@ def add_train(subparsers, # from `ArgumentParser.add_subparsers`
                    'a trained model on your data')
     return p
 
+# %% ../nbs/15_cli.ipynb #bc5569e1
+def separate_command(args, # parsed `stemsep separate` arguments
+                    )->int:
+    "Handler of `stemsep separate`."
+    _check_options(args)                                     # usage errors before any work
+    for m in args.mix or ():                                 # output names are known before the model is loaded
+        try: check_name(_mix_name(m), 'output name')
+        except StemsepError as e: raise StemsepError(f"--mix {m.strip()!r}: {e}", exit_code=2) from None
+    output_paths('x', args.output, [_mix_name(m) for m in args.mix or ['x']], args.template, args.format)
+    model, cfg = load_separator(args.model or default_model_path())
+    mixes = args.mix or None
+    names = [parse_mix(m, cfg.stems)[0] for m in mixes or cfg.stems]
+    output_paths('x', args.output, names, args.template, args.format)   # the template; two outputs of one name
+    files = _unique_inputs(_expand_inputs(args.files))
+    _check_collisions(files, args.output, names, args.template, args.format)
+    failed = []
+    for path in files:
+        try:
+            if path.is_dir(): raise StemsepError(f"{path}: folder holds no audio files ({', '.join(AUDIO_EXTS)})")
+            written = separate_file(model, cfg, path, args.output, mixes=mixes, template=args.template,
+                                    fmt=args.format, offset_s=args.offset, duration_s=args.duration,
+                                    force=args.force, skip_existing=args.skip_existing,
+                                    batch_size=args.batch_size, join=args.join, wiener=args.wiener,
+                                    power=args.mask_power, block_s=args.block_seconds)
+            print(f"{path}: " + (', '.join(str(p) for p in written) if written else 'outputs exist, skipped'))
+        except StemsepError as e:
+            print(f"stemsep: error: {e}", file=sys.stderr); failed.append(str(path))
+        except Exception as e:
+            print(f"stemsep: error: {path}: {type(e).__name__}: {e}", file=sys.stderr); failed.append(str(path))
+    if failed:
+        print(f"stemsep: {len(failed)} of {len(files)} files failed: {', '.join(failed)}", file=sys.stderr)
+        return 1
+    return 0
+
+def add_separate(subparsers, # from `ArgumentParser.add_subparsers`
+           ):
+    "Add `stemsep separate`."
+    p = add_command(subparsers, 'separate', separate_command, help='separate songs into stems or mixes of stems',
+        description='Separate audio files (WAV, FLAC, OGG, MP3, M4A/MP4; any rate; mono or stereo) into the '
+                    "model's stems and write one WAV or FLAC per stem or --mix, as long as the input, at its "
+                    'sample rate and channel count.')
+    p.add_argument('files', nargs='+', metavar='FILE', help='audio files, or folders of audio files')
+    add_options(p, 'model', model=dict(help='trained model: the .weights.h5/.h5/.keras file `stemsep train` ' 'wrote, or its folder; default: the built-in drums/accompaniment model'))
+    p.add_argument('-o', '--output', default='results', help='output folder')
+    p.add_argument('--mix', action='append', metavar='EXPR', help="an output: a stem ('drums'), a sum ('drums+bass'), "
+                   "a complement ('all-drums'), optionally named ('backing=all-drums'); repeat for more; default: every stem")
+    p.add_argument('--template', default='{song}/{stem}.{ext}', help='output file names: {song}, {stem}, {ext}')
+    p.add_argument('--format', default='wav', choices=('wav', 'flac'), help='wav (32-bit float) or flac (24-bit)')
+    add_options(p, 'offset', offset=dict(help='start at this time in each input, seconds'))
+    add_options(p, 'duration')
+    add_options(p, 'batch_size', batch_size=dict(default=8, help='patches per model call'))
+    add_options(p, 'join', join=dict(help="'overlap': Hann-weighted overlap-add of half-overlapping patches; 'concat': the paper's plain concatenation"))
+    add_options(p, 'wiener')
+    p.add_argument('--mask-power', type=float, default=1., help='soft-mask exponent: 1 magnitude ratio, 2 power ratio')
+    p.add_argument('--block-seconds', type=float, default=30., help='separate long songs in blocks of this length (memory)')
+    add_options(p, 'force', force=dict(help='overwrite existing outputs'))
+    p.add_argument('--skip-existing', action='store_true', help='skip inputs whose outputs all exist (resume a batch)')
+    return p
+
+# %% ../nbs/15_cli.ipynb #7ff65540
+def evaluate_command(args, # parsed `stemsep evaluate` arguments
+                    )->int:
+    "Handler of `stemsep evaluate`."
+    if args.no_model:
+        from stemsep.predict import load_separator
+        cfg = load_separator(args.model)[1] if args.model else StemsepConfig()
+        model = None
+    else:
+        from stemsep.predict import load_separator, default_model_path
+        model, cfg = load_separator(args.model or default_model_path())
+    rep = evaluate_folder(model, cfg, args.data, args.output, force=args.force, max_seconds=args.max_seconds,
+                          offset_s=args.offset, mix_file=args.mix_file, batch_size=args.batch_size,
+                          join=args.join, wiener=args.wiener)
+    print(rep['files']['md'].read_text())
+    for p in rep['files'].values(): print(f"wrote {p}")
+    if rep['failed']:
+        print(f"stemsep: {len(rep['failed'])} songs failed: {', '.join(rep['failed'])}", file=sys.stderr)
+        return 1
+    return 0
+
+def add_evaluate(subparsers, # from `ArgumentParser.add_subparsers`
+           ):
+    "Add `stemsep evaluate`."
+    p = add_command(subparsers, 'evaluate', evaluate_command, help='SDR/SIR/SAR/SI-SDR of a model beside an oracle mask and a baseline',
+        description='Separate every song folder under DATA (mix.* and one file per track, as `stemsep stems` writes; '
+                    'MUSDB18-HQ folders work too) and score the model, the oracle ideal ratio mask and the HPSS baseline '
+                    'with BSSEval v4 (museval) and SI-SDR. Writes results.json, results.md and results.png.')
+    p.add_argument('data', metavar='DATA', help='folder of song folders (or one song folder)')
+    add_options(p, 'model', model=dict(help='trained model file or folder; default: the built-in model'))
+    p.add_argument('--no-model', action='store_true', help='score only the oracle and the baseline (with --model: at its STFT and stems)')
+    p.add_argument('-o', '--output', default='results/eval', help='report folder')
+    add_options(p, 'max_seconds', max_seconds=dict(help='evaluate at most this much of each song (museval is slow)'))
+    add_options(p, 'offset')
+    p.add_argument('--mix-file', action='store_true', help="separate each song's mix file instead of the sum of its tracks")
+    add_options(p, 'batch_size', batch_size=dict(default=8, help='patches per model call'))
+    add_options(p, 'join')
+    add_options(p, 'wiener', wiener=dict(help='multichannel Wiener EM iterations (0: soft masks only)'))
+    add_options(p, 'force', force=dict(help='overwrite an earlier report'))
+    return p
+
+# %% ../nbs/15_cli.ipynb #8fc24180
+def _run_config(args)->StemsepConfig|None:
+    "The configuration of `stemsep run`: --config, with the options that override it; None: the project's own."
+    over = {k: v for k, v in dict(base_filters=args.base_filters, depth=args.depth, arch=args.arch,
+                                  batch_size=args.batch_size).items() if v is not None}
+    if not args.config and not over: return None
+    cfg = load_config(args.config) if args.config else PipelineHandler(args.root).cfg
+    return dataclasses.replace(cfg, **over)
+
+def _cli_run(args)->int:
+    "Handler of `stemsep run`."
+    paths = {k: getattr(args, k) for k in LAYOUT if getattr(args, k, None)}
+    ph = PipelineHandler(args.root, cfg=_run_config(args), workers=args.workers, **paths)
+    failed = ph.run_all(synth_songs=args.synth_songs, seconds=args.seconds, drum_layers=args.drum_layers, epochs=args.epochs, song=args.song,
+                        max_seconds=args.max_seconds, train_kwargs=dict(max_minutes=args.max_minutes, augment=args.augment))
+    print(ph.summary())
+    if failed:
+        bad = [item for items in failed.values() for item in items]
+        print(f"stemsep: {len(bad)} inputs failed:\n  " + '\n  '.join(bad), file=sys.stderr)
+        return 1
+    return 0
+
+def _cli_status(args)->int:
+    "Handler of `stemsep status`."
+    print(PipelineHandler(args.root).summary())
+    return 0
+
+def _cli_demo(args)->int:
+    "Handler of `stemsep demo`."
+    run_demo(args.output, model=args.model, force=args.force, duration_s=args.duration)
+    return 0
+
+def add_run(subparsers, # from `ArgumentParser.add_subparsers`
+           ):
+    "Register `stemsep run`, `stemsep status` and `stemsep demo`."
+    p = add_command(subparsers, 'run', _cli_run, help='run every stage on a project folder, skipping work already done',
+        description='On the project folder ROOT (data/raw, data/tracks, data/dataset.h5, saved_models/modelCheckpoint.h5, '
+                    'data/song_to_seperate/seperateMyTracks.wav, results/): render a data set if asked, write the tracks, '
+                    'preprocess, train, evaluate, and separate the song. Rerun the same command to resume.')
+    p.add_argument('root', metavar='ROOT', help='project folder (created)')
+    p.add_argument('--synth-songs', type=int, default=None, help='render this many songs into data/raw first when it is empty (default: none; bring your own data set)')
+    add_options(p, 'seconds', seconds=dict(help='length of each rendered song'))
+    add_options(p, 'drum_layers', drum_layers=dict(help='chance per rendered drum track of synthetic kick and snare ' 'layers (0-1; the built-in model was fine-tuned with 0.7, which made it far better on real recordings)'))
+    add_options(p, 'config', config=dict(help="configuration JSON (STFT, stems, model, epochs); default: the patch file's if there is one, else the built-in"))
+    add_options(p, 'epochs', epochs=dict(help="total training epochs (default: the configuration's)"))
+    add_options(p, 'base_filters', base_filters=dict(help="filters of the first U-Net level (default: the configuration's)"))
+    add_options(p, 'depth', depth=dict(help="U-Net levels (default: the configuration's)"))
+    add_options(p, 'arch', arch=dict(help="U-Net variant (default: the configuration's)"))
+    add_options(p, 'batch_size', batch_size=dict(help="patches per training step (default: the configuration's)"))
+    add_options(p, 'augment', augment=dict(help='random stem gains and cross-song remixing in training'))
+    add_options(p, 'max_minutes')
+    p.add_argument('--song', help='the song to separate at the end (default: data/song_to_seperate/seperateMyTracks.wav if present)')
+    add_options(p, 'max_seconds', max_seconds=dict(help='seconds of each song to evaluate'))
+    add_options(p, 'workers', workers=dict(help='processes for tracks and preprocessing (default: up to 4)'))
+    for k in ('raw', 'tracks', 'h5', 'model_dir', 'results'):
+        p.add_argument(f"--{k.replace('_', '-')}", dest=k, help=f"override the path of {LAYOUT[k]} (relative to ROOT, or absolute; default: {LAYOUT[k]})")
+    p = add_command(subparsers, 'status', _cli_status, help='list what exists in a project folder',
+                    description='For each stage of the project folder ROOT: whether its output exists, and how much of it.')
+    p.add_argument('root', metavar='ROOT', help='project folder')
+    p = add_command(subparsers, 'demo', _cli_demo, help='separate a real recording with the built-in model and score it',
+        description=f'Separate "{DEMO_SONG}" (the MUSDB18 excerpt that the stempeg package ships; CC BY-NC-SA 3.0) '
+                    'with the built-in model, write its tracks, and print SDR against the real stems beside the oracle '
+                    'ratio mask and the HPSS baseline.')
+    p.add_argument('-o', '--output', default='results', help='output folder')
+    add_options(p, 'model', model=dict(help='model file or folder (default: the built-in drums/accompaniment model)'))
+    add_options(p, 'duration', duration=dict(help='separate at most this many seconds (default: the whole 6-s excerpt)'))
+    add_options(p, 'force', force=dict(help='overwrite earlier demo outputs'))
+    return p
+
 # %% ../nbs/15_cli.ipynb #61cbb0f3
-_COMMANDS = (('synth', None), ('stems', add_stems), ('preprocess', add_preprocess), ('train', add_train),
-             ('predict', None), ('evaluate', None), ('pipeline', None))   # None: the module's own `add_cli`, for now
+_COMMANDS = (add_synth, add_stems, add_preprocess, add_train, add_separate, add_evaluate, add_run)   # in the order of the stages
 
 def build_parser()->argparse.ArgumentParser:
     "The `stemsep` argument parser with every subcommand."
@@ -179,9 +418,7 @@ def build_parser()->argparse.ArgumentParser:
     p.add_argument('--version', action='version', version=f'stemsep {stemsep.__version__}')
     p.add_argument('--debug', action='store_true', help='show full tracebacks on errors')
     sub = p.add_subparsers(dest='command', metavar='COMMAND')
-    for name, add in _COMMANDS:
-        if add is None: add = importlib.import_module(f'stemsep.{name}').add_cli
-        add(sub)
+    for add in _COMMANDS: add(sub)
     return p
 
 def main(argv:list|None=None, # arguments without the program name; None reads `sys.argv`

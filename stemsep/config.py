@@ -11,7 +11,7 @@ from .archs import ARCHITECTURES   # the registered U-Net bodies (see the model 
 
 # %% auto #0
 __all__ = ['SIGNAL_FIELDS', 'StemsepError', 'check_name', 'StemsepConfig', 'config_to_dict', 'config_from_dict',
-           'config_from_json', 'save_config', 'load_config', 'check_compatible', 'add_command']
+           'config_from_json', 'save_config', 'load_config', 'check_compatible']
 
 # %% ../nbs/10_config.ipynb #fbe1b95d
 class StemsepError(Exception):
@@ -175,24 +175,3 @@ def check_compatible(expected:StemsepConfig,  # the configuration the artefact n
     diffs = [f"{k}: {getattr(found,k)!r} here, {getattr(expected,k)!r} expected" for k in keys
              if getattr(found,k) != getattr(expected,k)]
     if diffs: raise StemsepError(f"{what}: configuration does not match ({'; '.join(diffs)})")
-
-# %% ../nbs/10_config.ipynb #cb42d537
-import argparse
-
-class _DefaultsFormatter(argparse.ArgumentDefaultsHelpFormatter):
-    "Show each option's default, unless its help already says what the default is."
-    def _get_help_string(self, action):
-        h = action.help or ''
-        return h if 'default' in h.lower() else super()._get_help_string(action)
-
-def add_command(subparsers,          # from `ArgumentParser.add_subparsers`
-                name:str,            # the subcommand, e.g. 'synth'
-                func,                # called with the parsed `argparse.Namespace`; returns an exit code
-                help:str,            # one line for `stemsep --help`
-                description:str|None=None, # longer text for `stemsep NAME --help`
-               )->argparse.ArgumentParser:
-    "Add a subcommand whose `--help` shows every option's default."
-    p = subparsers.add_parser(name, help=help, description=description or help,
-                              formatter_class=_DefaultsFormatter)
-    p.set_defaults(func=func)
-    return p

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
 import yaml
-from .config import StemsepConfig, StemsepError, add_command, check_name
+from .config import StemsepConfig, StemsepError, check_name
 from .utils import atomic_path, map_jobs, make_dir
 from .audio import load_audio, write_audio, convert_channels, AUDIO_EXTS
 

@@ -7,14 +7,14 @@ from __future__ import annotations
 import functools, json, math, sys
 from pathlib import Path
 import numpy as np
-from .config import StemsepConfig, StemsepError, add_command
+from .config import StemsepConfig, StemsepError
 from .utils import atomic_path
 from .audio import load_audio, convert_channels, stft, istft, AUDIO_EXTS
 
 # %% auto #0
 __all__ = ['METHODS', 'METRICS', 'museval_metrics', 'bss_eval_v4', 'si_sdr', 'score_stems', 'oracle_irm', 'hpss_baseline',
            'find_song_folders', 'load_song', 'evaluate_song', 'summarise', 'markdown_table', 'bar_plot',
-           'evaluate_folder', 'evaluate_command', 'add_cli']
+           'evaluate_folder']
 
 # %% ../nbs/06_evaluate.ipynb #88c20baf
 @functools.lru_cache(maxsize=1)
@@ -262,44 +262,3 @@ def evaluate_folder(model,                # keras model, path of a trained model
     with atomic_path(files['md']) as tmp: Path(tmp).write_text(markdown_table(summary, results, cfg.stems))
     bar_plot(summary, cfg.stems, files['png'], title=f"{Path(data).name}: {len(results)} songs")
     return dict(summary=summary, songs=results, failed=failed, files=files)
-
-# %% ../nbs/06_evaluate.ipynb #cb99f9a3
-def evaluate_command(args, # parsed `stemsep evaluate` arguments
-                    )->int:
-    "Handler of `stemsep evaluate`."
-    if args.no_model:
-        from stemsep.predict import load_separator
-        cfg = load_separator(args.model)[1] if args.model else StemsepConfig()
-        model = None
-    else:
-        from stemsep.predict import load_separator, default_model_path
-        model, cfg = load_separator(args.model or default_model_path())
-    rep = evaluate_folder(model, cfg, args.data, args.output, force=args.force, max_seconds=args.max_seconds,
-                          offset_s=args.offset, mix_file=args.mix_file, batch_size=args.batch_size,
-                          join=args.join, wiener=args.wiener)
-    print(rep['files']['md'].read_text())
-    for p in rep['files'].values(): print(f"wrote {p}")
-    if rep['failed']:
-        print(f"stemsep: {len(rep['failed'])} songs failed: {', '.join(rep['failed'])}", file=sys.stderr)
-        return 1
-    return 0
-
-def add_cli(subparsers, # from `ArgumentParser.add_subparsers`
-           ):
-    "Add `stemsep evaluate`."
-    p = add_command(subparsers, 'evaluate', evaluate_command, help='SDR/SIR/SAR/SI-SDR of a model beside an oracle mask and a baseline',
-        description='Separate every song folder under DATA (mix.* and one file per track, as `stemsep stems` writes; '
-                    'MUSDB18-HQ folders work too) and score the model, the oracle ideal ratio mask and the HPSS baseline '
-                    'with BSSEval v4 (museval) and SI-SDR. Writes results.json, results.md and results.png.')
-    p.add_argument('data', metavar='DATA', help='folder of song folders (or one song folder)')
-    p.add_argument('-m', '--model', default=None, help='trained model file or folder; default: the built-in model')
-    p.add_argument('--no-model', action='store_true', help='score only the oracle and the baseline (with --model: at its STFT and stems)')
-    p.add_argument('-o', '--output', default='results/eval', help='report folder')
-    p.add_argument('--max-seconds', type=float, default=30., help='evaluate at most this much of each song (museval is slow)')
-    p.add_argument('--offset', type=float, default=0., help='start this far into each song, seconds')
-    p.add_argument('--mix-file', action='store_true', help="separate each song's mix file instead of the sum of its tracks")
-    p.add_argument('--batch-size', type=int, default=8, help='patches per model call')
-    p.add_argument('--join', default='overlap', choices=('overlap', 'concat'), help='how patches are joined, see `stemsep separate`')
-    p.add_argument('--wiener', type=int, default=0, metavar='N', help='multichannel Wiener EM iterations (0: soft masks only)')
-    p.add_argument('--force', action='store_true', help='overwrite an earlier report')
-    return p

@@ -6,13 +6,12 @@
 from __future__ import annotations
 import argparse, dataclasses, json, os, shutil, sys, traceback
 from pathlib import Path
-from .config import StemsepConfig, StemsepError, add_command, load_config, config_to_dict
+from .config import StemsepConfig, StemsepError, load_config, config_to_dict
 from .archs import ARCHITECTURES
 import stemsep
 
 # %% auto #0
-__all__ = ['LAYOUT', 'DEMO_SONG', 'DEMO_CREDIT', 'project_paths', 'PipelineHandler', 'demo_stem_file', 'demo_tracks', 'run_demo',
-           'add_cli']
+__all__ = ['LAYOUT', 'DEMO_SONG', 'DEMO_CREDIT', 'project_paths', 'PipelineHandler', 'demo_stem_file', 'demo_tracks', 'run_demo']
 
 # %% ../nbs/07_pipeline.ipynb #d36f2c95
 LAYOUT = dict(raw='data/raw', tracks='data/tracks', h5='data/dataset.h5', cache='data/dataset_cache',
@@ -337,73 +336,3 @@ def run_demo(out_dir='results',         # the separated tracks go to out_dir/<so
     log("wrote " + ', '.join(str(p) for p in files))
     log(f"Recording: {DEMO_CREDIT}.")
     return dict(files=files, scores=scores)
-
-# %% ../nbs/07_pipeline.ipynb #c082c1d1
-def _run_config(args)->StemsepConfig|None:
-    "The configuration of `stemsep run`: --config, with the options that override it; None: the project's own."
-    over = {k: v for k, v in dict(base_filters=args.base_filters, depth=args.depth, arch=args.arch,
-                                  batch_size=args.batch_size).items() if v is not None}
-    if not args.config and not over: return None
-    cfg = load_config(args.config) if args.config else PipelineHandler(args.root).cfg
-    return dataclasses.replace(cfg, **over)
-
-def _cli_run(args)->int:
-    "Handler of `stemsep run`."
-    paths = {k: getattr(args, k) for k in LAYOUT if getattr(args, k, None)}
-    ph = PipelineHandler(args.root, cfg=_run_config(args), workers=args.workers, **paths)
-    failed = ph.run_all(synth_songs=args.synth_songs, seconds=args.seconds, drum_layers=args.drum_layers, epochs=args.epochs, song=args.song,
-                        max_seconds=args.max_seconds, train_kwargs=dict(max_minutes=args.max_minutes, augment=args.augment))
-    print(ph.summary())
-    if failed:
-        bad = [item for items in failed.values() for item in items]
-        print(f"stemsep: {len(bad)} inputs failed:\n  " + '\n  '.join(bad), file=sys.stderr)
-        return 1
-    return 0
-
-def _cli_status(args)->int:
-    "Handler of `stemsep status`."
-    print(PipelineHandler(args.root).summary())
-    return 0
-
-def _cli_demo(args)->int:
-    "Handler of `stemsep demo`."
-    run_demo(args.output, model=args.model, force=args.force, duration_s=args.duration)
-    return 0
-
-def add_cli(subparsers, # from `ArgumentParser.add_subparsers`
-           ):
-    "Register `stemsep run`, `stemsep status` and `stemsep demo`."
-    p = add_command(subparsers, 'run', _cli_run, help='run every stage on a project folder, skipping work already done',
-        description='On the project folder ROOT (data/raw, data/tracks, data/dataset.h5, saved_models/modelCheckpoint.h5, '
-                    'data/song_to_seperate/seperateMyTracks.wav, results/): render a data set if asked, write the tracks, '
-                    'preprocess, train, evaluate, and separate the song. Rerun the same command to resume.')
-    p.add_argument('root', metavar='ROOT', help='project folder (created)')
-    p.add_argument('--synth-songs', type=int, default=None, help='render this many songs into data/raw first when it is empty (default: none; bring your own data set)')
-    p.add_argument('--seconds', type=float, default=30., help='length of each rendered song')
-    p.add_argument('--drum-layers', type=float, default=0., metavar='P', help='chance per rendered drum track of synthetic kick and snare '
-                   'layers (0-1; the built-in model was fine-tuned with 0.7, which made it far better on real recordings)')
-    p.add_argument('--config', help="configuration JSON (STFT, stems, model, epochs); default: the patch file's if there is one, else the built-in")
-    p.add_argument('--epochs', type=int, help="total training epochs (default: the configuration's)")
-    p.add_argument('--base-filters', type=int, help="filters of the first U-Net level (default: the configuration's)")
-    p.add_argument('--depth', type=int, help="U-Net levels (default: the configuration's)")
-    p.add_argument('--arch', choices=tuple(ARCHITECTURES), help="U-Net variant (default: the configuration's)")
-    p.add_argument('--batch-size', type=int, help="patches per training step (default: the configuration's)")
-    p.add_argument('--augment', action='store_true', help='random stem gains and cross-song remixing in training')
-    p.add_argument('--max-minutes', type=float, help='stop training after this many minutes (default: by epochs)')
-    p.add_argument('--song', help='the song to separate at the end (default: data/song_to_seperate/seperateMyTracks.wav if present)')
-    p.add_argument('--max-seconds', type=float, default=30., help='seconds of each song to evaluate')
-    p.add_argument('--workers', type=int, help='processes for tracks and preprocessing (default: up to 4)')
-    for k in ('raw', 'tracks', 'h5', 'model_dir', 'results'):
-        p.add_argument(f"--{k.replace('_', '-')}", dest=k, help=f"override the path of {LAYOUT[k]} (relative to ROOT, or absolute; default: {LAYOUT[k]})")
-    p = add_command(subparsers, 'status', _cli_status, help='list what exists in a project folder',
-                    description='For each stage of the project folder ROOT: whether its output exists, and how much of it.')
-    p.add_argument('root', metavar='ROOT', help='project folder')
-    p = add_command(subparsers, 'demo', _cli_demo, help='separate a real recording with the built-in model and score it',
-        description=f'Separate "{DEMO_SONG}" (the MUSDB18 excerpt that the stempeg package ships; CC BY-NC-SA 3.0) '
-                    'with the built-in model, write its tracks, and print SDR against the real stems beside the oracle '
-                    'ratio mask and the HPSS baseline.')
-    p.add_argument('-o', '--output', default='results', help='output folder')
-    p.add_argument('-m', '--model', help='model file or folder (default: the built-in drums/accompaniment model)')
-    p.add_argument('--duration', type=float, help='separate at most this many seconds (default: the whole 6-s excerpt)')
-    p.add_argument('--force', action='store_true', help='overwrite earlier demo outputs')
-    return p

@@ -8,14 +8,14 @@ import contextlib, math, os, sys
 from pathlib import Path
 import numpy as np
 import stemsep
-from .config import StemsepConfig, StemsepError, add_command, check_name
+from .config import StemsepConfig, StemsepError, check_name
 from .utils import atomic_path, make_dir
 from .audio import load_audio, stft, istft, AUDIO_EXTS
 
 # %% auto #0
 __all__ = ['SILENCE', 'default_model_path', 'load_separator', 'predict_magnitudes', 'soft_masks', 'wiener_refine',
            'separate_spectrogram', 'separate_chunk', 'iter_separated', 'separate_array', 'parse_mix', 'output_paths',
-           'separate_file', 'separate_command', 'add_cli']
+           'separate_file']
 
 # %% ../nbs/05_predict.ipynb #3e840455
 def default_model_path()->Path:
@@ -454,63 +454,3 @@ def _check_collisions(paths:list, out_dir, names:list, template:str, fmt:str):
                 raise StemsepError(f"{owner[key]} and {path} would both be written to {p}; rename one or separate them "
                                    "into different --output folders", exit_code=2)
             owner[key] = path
-
-def separate_command(args, # parsed `stemsep separate` arguments
-                    )->int:
-    "Handler of `stemsep separate`."
-    _check_options(args)                                     # usage errors before any work
-    for m in args.mix or ():                                 # output names are known before the model is loaded
-        try: check_name(_mix_name(m), 'output name')
-        except StemsepError as e: raise StemsepError(f"--mix {m.strip()!r}: {e}", exit_code=2) from None
-    output_paths('x', args.output, [_mix_name(m) for m in args.mix or ['x']], args.template, args.format)
-    model, cfg = load_separator(args.model or default_model_path())
-    mixes = args.mix or None
-    names = [parse_mix(m, cfg.stems)[0] for m in mixes or cfg.stems]
-    output_paths('x', args.output, names, args.template, args.format)   # the template; two outputs of one name
-    files = _unique_inputs(_expand_inputs(args.files))
-    _check_collisions(files, args.output, names, args.template, args.format)
-    failed = []
-    for path in files:
-        try:
-            if path.is_dir(): raise StemsepError(f"{path}: folder holds no audio files ({', '.join(AUDIO_EXTS)})")
-            written = separate_file(model, cfg, path, args.output, mixes=mixes, template=args.template,
-                                    fmt=args.format, offset_s=args.offset, duration_s=args.duration,
-                                    force=args.force, skip_existing=args.skip_existing,
-                                    batch_size=args.batch_size, join=args.join, wiener=args.wiener,
-                                    power=args.mask_power, block_s=args.block_seconds)
-            print(f"{path}: " + (', '.join(str(p) for p in written) if written else 'outputs exist, skipped'))
-        except StemsepError as e:
-            print(f"stemsep: error: {e}", file=sys.stderr); failed.append(str(path))
-        except Exception as e:
-            print(f"stemsep: error: {path}: {type(e).__name__}: {e}", file=sys.stderr); failed.append(str(path))
-    if failed:
-        print(f"stemsep: {len(failed)} of {len(files)} files failed: {', '.join(failed)}", file=sys.stderr)
-        return 1
-    return 0
-
-def add_cli(subparsers, # from `ArgumentParser.add_subparsers`
-           ):
-    "Add `stemsep separate`."
-    p = add_command(subparsers, 'separate', separate_command, help='separate songs into stems or mixes of stems',
-        description='Separate audio files (WAV, FLAC, OGG, MP3, M4A/MP4; any rate; mono or stereo) into the '
-                    "model's stems and write one WAV or FLAC per stem or --mix, as long as the input, at its "
-                    'sample rate and channel count.')
-    p.add_argument('files', nargs='+', metavar='FILE', help='audio files, or folders of audio files')
-    p.add_argument('-m', '--model', default=None, help='trained model: the .weights.h5/.h5/.keras file `stemsep train` '
-                   'wrote, or its folder; default: the built-in drums/accompaniment model')
-    p.add_argument('-o', '--output', default='results', help='output folder')
-    p.add_argument('--mix', action='append', metavar='EXPR', help="an output: a stem ('drums'), a sum ('drums+bass'), "
-                   "a complement ('all-drums'), optionally named ('backing=all-drums'); repeat for more; default: every stem")
-    p.add_argument('--template', default='{song}/{stem}.{ext}', help='output file names: {song}, {stem}, {ext}')
-    p.add_argument('--format', default='wav', choices=('wav', 'flac'), help='wav (32-bit float) or flac (24-bit)')
-    p.add_argument('--offset', type=float, default=0., help='start at this time in each input, seconds')
-    p.add_argument('--duration', type=float, default=None, help='separate at most this many seconds')
-    p.add_argument('--batch-size', type=int, default=8, help='patches per model call')
-    p.add_argument('--join', default='overlap', choices=('overlap', 'concat'),
-                   help="'overlap': Hann-weighted overlap-add of half-overlapping patches; 'concat': the paper's plain concatenation")
-    p.add_argument('--wiener', type=int, default=0, metavar='N', help='multichannel Wiener EM iterations after the soft masks (0: off)')
-    p.add_argument('--mask-power', type=float, default=1., help='soft-mask exponent: 1 magnitude ratio, 2 power ratio')
-    p.add_argument('--block-seconds', type=float, default=30., help='separate long songs in blocks of this length (memory)')
-    p.add_argument('--force', action='store_true', help='overwrite existing outputs')
-    p.add_argument('--skip-existing', action='store_true', help='skip inputs whose outputs all exist (resume a batch)')
-    return p

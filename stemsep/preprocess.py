@@ -7,7 +7,7 @@ from __future__ import annotations
 import os, json, time, shutil, contextlib, errno, dataclasses
 from pathlib import Path
 import numpy as np
-from .config import (StemsepConfig, StemsepError, add_command, config_to_dict, config_from_json,
+from .config import (StemsepConfig, StemsepError, config_to_dict, config_from_json,
                             load_config, check_compatible)
 from .utils import atomic_path, worker_init
 from .data import TrackFolderLayout

@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools, os, shutil, time, uuid
 from pathlib import Path
 import numpy as np
-from .config import StemsepConfig, StemsepError, add_command
+from .config import StemsepConfig, StemsepError
 from .utils import atomic_path, map_jobs, make_dir
 from .audio import write_audio, stft, istft
 
@@ -15,7 +15,7 @@ from .audio import write_audio, stft, istft
 __all__ = ['GM_CLASSES', 'DRUM_PROGRAM', 'MIDI_EXTS', 'TARGET_LUFS', 'TARGET_PEAK_DB', 'inst_class', 'program_name',
            'default_soundfont', 'integrated_loudness', 'compose_song', 'scan_midi', 'midi_excerpt', 'render_track',
            'random_effects', 'apply_effects', 'pan_width', 'melody_notes', 'sing', 'drum_hits', 'song_name',
-           'render_song', 'render_dataset', 'add_cli']
+           'render_song', 'render_dataset']
 
 # %% ../nbs/08_synth.ipynb #6d6fd8ad
 GM_CLASSES = ('Piano', 'Chromatic Percussion', 'Organ', 'Guitar', 'Bass', 'Strings', 'Strings (continued)', 'Brass',
@@ -652,42 +652,3 @@ def render_dataset(out,                       # data set folder (created)
     summary['seconds'] = round(time.time() - t0, 2)
     summary['speed'] = round(summary['audio_s']/max(summary['seconds'], 1e-9), 1)
     return summary
-
-# %% ../nbs/08_synth.ipynb #b657ed80
-def _synth_command(args)->int:
-    "Handler of `stemsep synth`."
-    s = render_dataset(args.out, args.songs, args.seconds, midi_dir=args.midi, soundfonts=args.soundfont, seed=args.seed,
-                       workers=args.workers, effects=args.effects, vocals=args.vocals, drum_layers=args.drum_layers,
-                       n_channels=args.channels, force=args.force)
-    for msg in s['midi_failed'].values(): print(f"SKIPPED {msg}")
-    for msg in s['failed'].values(): print(f"FAILED {msg}")
-    print(f"{len(s['written'])} songs written ({s['stems']} stems), {len(s['done'])} already done, {len(s['failed'])} failed -> {s['out']}")
-    print(f"rendered {s['audio_s']:.0f} s of audio in {s['seconds']:.1f} s: {s['speed']:.1f} s of audio per second")
-    bad = list(s['failed']) + [Path(p).name for p in s['midi_failed']]
-    if bad: print("failed: " + ", ".join(bad))
-    return 1 if bad else 0
-
-def add_cli(subparsers, # from `ArgumentParser.add_subparsers`
-           )->None:
-    "Register `stemsep synth`."
-    p = add_command(subparsers, 'synth', _synth_command,
-                    help='render a Slakh-format multitrack data set from MIDI with a SoundFont',
-                    description='Render OUT/TrackNNNNN/{mix.flac, stems/SNN.flac, MIDI/SNN.mid, all_src.mid, metadata.yaml} '
-                                'like Slakh2100: each MIDI instrument rendered alone, stems loudness-normalised, mix = sum of '
-                                'stems. MIDI comes from the built-in composer or from excerpts of --midi files.')
-    p.add_argument('out', help='output folder')
-    p.add_argument('--songs', type=int, default=10, help='number of songs')
-    p.add_argument('--seconds', type=float, default=30., help='length of each song in seconds')
-    p.add_argument('--midi', default=None, help='folder of MIDI files to take random excerpts from (None: the built-in composer)')
-    p.add_argument('--soundfont', nargs='+', default=None, help='.sf2/.sf3 files, one drawn per stem (None: TimGM6mb.sf2 from pretty_midi)')
-    p.add_argument('--seed', type=int, default=0, help='data set seed: the same seed renders the same songs')
-    p.add_argument('--workers', type=int, default=os.cpu_count() or 1, help='parallel processes')
-    p.add_argument('--effects', action='store_true', help='random per-stem effects (reverb, EQ, compression, distortion, chorus) and gains')
-    p.add_argument('--vocals', type=float, default=0., metavar='P',
-                   help='chance per song (0-1) that a synthetic singer performs the melody as an extra Vocals stem '
-                        '(real songs have singers; a model that never heard one confuses their consonants with drums)')
-    p.add_argument('--drum-layers', type=float, default=0., metavar='P',
-                   help='chance per drum track (0-1) of synthetic kick and snare layers with random pitch and decay '
-                        '(General MIDI kits are few and short; real kicks ring where the bass plays)')
-    p.add_argument('--channels', type=int, choices=(1, 2), default=1, help='1 mono; 2 stereo with random pan and width per stem')
-    p.add_argument('--force', action='store_true', help='re-render songs that exist')

@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv, dataclasses, json, math, os, time
 from pathlib import Path
 import numpy as np
-from .config import (StemsepConfig, StemsepError, add_command, config_to_dict, save_config,
+from .config import (StemsepConfig, StemsepError, config_to_dict, save_config,
                             load_config, check_compatible, SIGNAL_FIELDS)
 from .utils import atomic_path, make_dir
 from .archs import ARCHITECTURES
