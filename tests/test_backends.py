@@ -21,6 +21,7 @@ mix = np.stack([np.sin(2*np.pi*110*t), np.sign(np.sin(2*np.pi*2*t))*np.exp(-20*(
 stems = separate_array(net, cfg, mix, cfg.sr)
 out['stems'] = {k: list(v.shape) for k, v in stems.items()}
 out['adds_up'] = float(np.abs(sum(stems.values()) - mix).max())
+out['drums_rms'] = float(np.sqrt(np.mean(stems['drums']**2)))   # to compare the backends' numbers
 with tempfile.TemporaryDirectory() as d:
     d = Path(d)
     import soundfile as sf
