@@ -434,8 +434,8 @@ def add_cli(subparsers, # from `ArgumentParser.add_subparsers`
                    help='output codec: wav, flac, mp3, ogg (Vorbis) or m4a (AAC)')
     p.add_argument('-b', '--bitrate', default=None, help='mp3, ogg, m4a: bitrate such as 128k or 320k (default: 192k; ogg: Vorbis quality near it)')
     g = p.add_mutually_exclusive_group()
-    for name, what in (('int16', '16-bit integer samples (the default for wav and flac)'), ('int24', '24-bit integer samples'),
-                       ('float32', '32-bit float samples, wav only: keeps peaks above full scale, which integers clip')):
+    for name, what in (('int16', '16-bit integer samples (the default for wav and flac)'), ('int24', '24-bit integer samples (default: 16-bit)'),
+                       ('float32', '32-bit float samples, wav only: keeps peaks above full scale, which integers clip (default: 16-bit)')):
         g.add_argument(f'--{name}', dest='sample_format', action='store_const', const=name, help=what)
     p.add_argument('--offset', type=float, default=0., help='start at this time in each input, seconds')
     p.add_argument('--duration', type=float, default=None, help='separate at most this many seconds')
