@@ -6,7 +6,7 @@
 from __future__ import annotations
 import argparse, contextlib, dataclasses, importlib.abc, importlib.util, json, os, shutil, sys, traceback
 from pathlib import Path
-from .config import StemsepConfig, StemsepError, add_command, load_config, config_to_dict
+from .config import StemsepConfig, StemsepError, add_command, load_config, config_to_dict, require_extra
 import stemsep
 
 # %% auto #0
@@ -348,6 +348,8 @@ def _run_config(args)->StemsepConfig|None:
 
 def _cli_run(args)->int:
     "Handler of `stemsep run`."
+    require_extra('train', 'matplotlib')                              # the evaluation's bar plot
+    if args.synth_songs: require_extra('synth', 'symusic', 'pretty_midi')
     paths = {k: getattr(args, k) for k in LAYOUT if getattr(args, k, None)}
     ph = PipelineHandler(args.root, cfg=_run_config(args), workers=args.workers, **paths)
     failed = ph.run_all(synth_songs=args.synth_songs, seconds=args.seconds, drum_layers=args.drum_layers, epochs=args.epochs, song=args.song,
