@@ -11,7 +11,8 @@ from pathlib import Path
 # %% auto #0
 __all__ = ['SIGNAL_FIELDS', 'StemsepError', 'check_name', 'StemsepConfig', 'sweep_stale_temps', 'make_dir', 'atomic_path',
            'Terminated', 'sigterm_as_interrupt', 'interrupted_exit', 'worker_init', 'map_jobs', 'config_to_dict',
-           'config_from_dict', 'config_from_json', 'save_config', 'load_config', 'check_compatible', 'add_command']
+           'config_from_dict', 'config_from_json', 'save_config', 'load_config', 'check_compatible', 'add_command',
+           'require_extra']
 
 # %% ../nbs/10_config.ipynb #fbe1b95d
 class StemsepError(Exception):
@@ -311,3 +312,14 @@ def add_command(subparsers,          # from `ArgumentParser.add_subparsers`
                               formatter_class=_DefaultsFormatter)
     p.set_defaults(func=func)
     return p
+
+# %% ../nbs/10_config.ipynb #e37cd070
+def require_extra(extra:str,    # the extra of stemsep that brings the modules: 'train', 'synth', 'notebook'
+                  *modules:str, # top-level modules the caller is about to import, e.g. 'symusic', 'matplotlib'
+                 ):
+    "Raise `StemsepError` naming the extra to install if any of `modules` is missing."
+    import importlib.util
+    missing = [m for m in modules if importlib.util.find_spec(m) is None]
+    if missing:
+        raise StemsepError(f"{', '.join(missing)} not installed: this needs the '{extra}' extra of stemsep: "
+                           f'pip install "stemsep[{extra}]" (in a checkout: pip install -e ".[{extra}]")')

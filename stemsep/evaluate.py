@@ -266,6 +266,8 @@ def evaluate_folder(model,                # keras model, path of a trained model
 def evaluate_command(args, # parsed `stemsep evaluate` arguments
                     )->int:
     "Handler of `stemsep evaluate`."
+    from stemsep.config import require_extra      # the bar plot needs matplotlib, of the 'train' extra
+    require_extra('train', 'matplotlib')
     if args.no_model:
         from stemsep.predict import load_separator
         cfg = load_separator(args.model)[1] if args.model else StemsepConfig()

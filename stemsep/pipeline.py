@@ -4,14 +4,14 @@
 
 # %% ../nbs/07_pipeline.ipynb #9c34462d
 from __future__ import annotations
-import argparse, dataclasses, json, os, shutil, sys, traceback
+import argparse, contextlib, dataclasses, importlib.abc, importlib.util, json, os, shutil, sys, traceback
 from pathlib import Path
-from .config import StemsepConfig, StemsepError, add_command, load_config, config_to_dict
+from .config import StemsepConfig, StemsepError, add_command, load_config, config_to_dict, require_extra
 import stemsep
 
 # %% auto #0
 __all__ = ['LAYOUT', 'DEMO_SONG', 'DEMO_CREDIT', 'project_paths', 'PipelineHandler', 'demo_stem_file', 'demo_tracks', 'run_demo',
-           'add_cli', 'build_parser', 'main']
+           'add_cli', 'silenced_stderr', 'quiet_logs', 'build_parser', 'main']
 
 # %% ../nbs/07_pipeline.ipynb #d36f2c95
 LAYOUT = dict(raw='data/raw', tracks='data/tracks', h5='data/dataset.h5', cache='data/dataset_cache',
@@ -305,7 +305,7 @@ def demo_tracks(cfg:StemsepConfig,        # the model's configuration: its stems
     refs = np.stack(refs).astype(np.float32)
     return refs.sum(0), refs
 
-def run_demo(out_dir='results',         # the separated tracks go to out_dir/<song>/<stem>.wav
+def run_demo(out_dir='results',         # the separated tracks go to out_dir/demo/<stem>.wav
              model=None,                # model file or folder; None: the built-in model
              force:bool=False,          # overwrite earlier demo outputs
              duration_s:float|None=None,# separate at most this much (the excerpt is 6 s)
@@ -318,7 +318,7 @@ def run_demo(out_dir='results',         # the separated tracks go to out_dir/<so
     from stemsep.audio import write_audio
     model_path = Path(model) if model else default_model_path()
     net, cfg = load_separator(model_path)
-    song_dir = Path(out_dir)/DEMO_SONG
+    song_dir = Path(out_dir)/'demo'          # a name without spaces, easy to type
     files = [song_dir/f'{s}.wav' for s in ('mixture', *cfg.stems)]
     existing = [p for p in files if p.exists()]
     if existing and not force: raise StemsepError(f"{existing[0]}: exists already (use --force to overwrite)")
@@ -348,6 +348,8 @@ def _run_config(args)->StemsepConfig|None:
 
 def _cli_run(args)->int:
     "Handler of `stemsep run`."
+    require_extra('train', 'matplotlib')                              # the evaluation's bar plot
+    if args.synth_songs: require_extra('synth', 'symusic', 'pretty_midi')
     paths = {k: getattr(args, k) for k in LAYOUT if getattr(args, k, None)}
     ph = PipelineHandler(args.root, cfg=_run_config(args), workers=args.workers, **paths)
     failed = ph.run_all(synth_songs=args.synth_songs, seconds=args.seconds, drum_layers=args.drum_layers, epochs=args.epochs, song=args.song,
@@ -401,11 +403,55 @@ def add_cli(subparsers, # from `ArgumentParser.add_subparsers`
         description=f'Separate "{DEMO_SONG}" (the MUSDB18 excerpt that the stempeg package ships; CC BY-NC-SA 3.0) '
                     'with the built-in model, write its tracks, and print SDR against the real stems beside the oracle '
                     'ratio mask and the HPSS baseline.')
-    p.add_argument('-o', '--output', default='results', help='output folder')
+    p.add_argument('-o', '--output', default='results', help='the tracks go to OUTPUT/demo/: mixture.wav and one WAV per stem')
     p.add_argument('-m', '--model', help='model file or folder (default: the built-in drums/accompaniment model)')
     p.add_argument('--duration', type=float, help='separate at most this many seconds (default: the whole 6-s excerpt)')
     p.add_argument('--force', action='store_true', help='overwrite earlier demo outputs')
     return p
+
+# %% ../nbs/07_pipeline.ipynb #48c9191c
+_QUIET_ENV = dict(TF_CPP_MIN_LOG_LEVEL='3',        # TensorFlow's C++ INFO/WARNING/ERROR lines (cuInit, CPU features)
+                  TF_CPP_MIN_VLOG_LEVEL='0', GRPC_VERBOSITY='ERROR', GLOG_minloglevel='3', ABSL_MIN_LOG_LEVEL='3')
+_NOISY_MODULES = ('tensorflow',)                   # C++ libraries that log while they load
+
+@contextlib.contextmanager
+def silenced_stderr():
+    "File descriptor 2 (C and C++ code included) goes to /dev/null inside the block."
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, 'w') as null: os.dup2(null.fileno(), 2)
+        yield
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, 2); os.close(saved)
+
+class _QuietImporter(importlib.abc.MetaPathFinder):
+    "Imports the modules of `_NOISY_MODULES` with file descriptor 2 silenced, once each."
+    def find_spec(self, name, path, target=None):
+        if name not in _NOISY_MODULES or name in sys.modules: return None
+        sys.meta_path.remove(self)                 # find the real spec without us, then wrap its loader
+        try: spec = importlib.util.find_spec(name)
+        finally: sys.meta_path.insert(0, self)
+        if spec is None or spec.loader is None: return spec
+        real = spec.loader
+        class Loader(importlib.abc.Loader):
+            def create_module(self, spec): return real.create_module(spec)
+            def exec_module(self, module):
+                with silenced_stderr(): real.exec_module(module)
+        spec.loader = Loader()
+        return spec
+
+def quiet_logs(verbose:bool=False, # True: change nothing, the libraries log as they like
+              ):
+    "Keep TensorFlow's, absl's, JAX's and CUDA's start-up lines off the terminal; call before keras is imported."
+    if verbose: return
+    for k, v in _QUIET_ENV.items(): os.environ.setdefault(k, v)   # a value the user set wins
+    import logging, warnings
+    for name in ('absl', 'jax._src.xla_bridge', 'tensorflow', 'h5py'): logging.getLogger(name).setLevel(logging.ERROR)
+    warnings.filterwarnings('ignore', module='keras|tensorflow|jax|absl')   # their deprecation chatter, not stemsep's
+    if 'tensorflow' not in sys.modules and not any(isinstance(f, _QuietImporter) for f in sys.meta_path):
+        sys.meta_path.insert(0, _QuietImporter())
 
 # %% ../nbs/07_pipeline.ipynb #62ccc32b
 _STAGE_MODULES = ('synth', 'data', 'preprocess', 'train', 'predict', 'evaluate')
@@ -418,6 +464,7 @@ def build_parser()->argparse.ArgumentParser:
                     'multitrack data. Run `stemsep COMMAND --help` for the options of a command.')
     p.add_argument('--version', action='version', version=f'stemsep {stemsep.__version__}')
     p.add_argument('--debug', action='store_true', help='show full tracebacks on errors')
+    p.add_argument('-v', '--verbose', action='store_true', help="show the log lines of TensorFlow, JAX and CUDA too (hidden by default)")
     sub = p.add_subparsers(dest='command', metavar='COMMAND')
     for name in _STAGE_MODULES:
         mod = importlib.import_module(f'stemsep.{name}')
@@ -428,6 +475,9 @@ def build_parser()->argparse.ArgumentParser:
 def main(argv:list|None=None, # arguments without the program name; None reads `sys.argv`
         )->int:               # exit code: 0 success, 1 some inputs failed, 2 usage error
     "Entry point of the `stemsep` command."
+    argv = sys.argv[1:] if argv is None else [str(a) for a in argv]
+    options = argv[:next((i for i, a in enumerate(argv) if not a.startswith('-')), len(argv))]   # those before COMMAND
+    quiet_logs(verbose='-v' in options or '--verbose' in options)      # before any stage can import a backend
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, 'func', None):

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import stemsep
 from .config import StemsepConfig, StemsepError, atomic_path, add_command, make_dir, check_name
-from .audio import load_audio, stft, istft, AUDIO_EXTS
+from .audio import load_audio, stft, istft, AUDIO_EXTS, AudioFormat, as_format, audio_writer
 
 # %% auto #0
 __all__ = ['SILENCE', 'default_model_path', 'load_separator', 'predict_magnitudes', 'soft_masks', 'wiener_refine',
@@ -359,7 +359,7 @@ def separate_file(model,                  # keras model, or path of a trained mo
                   out_dir='results',      # output folder
                   mixes=None,             # `--mix` expressions; None: one file per model stem
                   template:str='{song}/{stem}.{ext}', # output file names, relative to out_dir
-                  fmt:str='wav',          # 'wav' (32-bit float) or 'flac' (24-bit)
+                  fmt='wav',              # codec name or `AudioFormat` (codec, bitrate, sample format); 'wav': 32-bit float
                   offset_s:float=0.,      # start here in the input, seconds
                   duration_s:float|None=None, # separate at most this much, seconds
                   force:bool=False,       # overwrite existing outputs
@@ -373,9 +373,9 @@ def separate_file(model,                  # keras model, or path of a trained mo
     model, cfg = _resolve_model(model, cfg)
     path = Path(path)
     _check_times(offset_s, duration_s)
-    if fmt not in ('wav', 'flac'): raise StemsepError(f"format {fmt!r}: choose wav or flac", exit_code=2)
+    fmt = as_format(fmt)
     parsed = [parse_mix(m, cfg.stems) for m in (mixes or cfg.stems)]
-    paths = output_paths(path, out_dir, [n for n, _ in parsed], template, fmt)
+    paths = output_paths(path, out_dir, [n for n, _ in parsed], template, fmt.ext)
     existing = [p for p in paths.values() if p.exists()]
     if skip_existing and len(existing) == len(paths): return []
     if existing and not force and not skip_existing:   # with skip_existing a partial set (killed mid-song) is redone
@@ -387,7 +387,6 @@ def separate_file(model,                  # keras model, or path of a trained mo
     for p in paths.values():
         make_dir(p.parent)
         if not os.access(p.parent, os.W_OK): raise StemsepError(f"{p.parent}: output directory is not writable")
-    subtype = {'wav': 'FLOAT', 'flac': 'PCM_24'}[fmt]
     weights = np.stack([w for _, w in parsed])                                  # (outputs, stems)
     peak = 0.
     bar = tqdm(desc=path.name, unit='block', disable=not progress, leave=False)
@@ -396,7 +395,7 @@ def separate_file(model,                  # keras model, or path of a trained mo
         writers = []
         for p in paths.values():
             tmp = stack.enter_context(atomic_path(p, force=True))
-            try: writers.append(stack.enter_context(sf.SoundFile(str(tmp), 'w', sr, n_ch, subtype=subtype, format=fmt.upper())))
+            try: writers.append(stack.enter_context(contextlib.closing(audio_writer(tmp, sr, n_ch, fmt))))   # clips integer PCM
             except Exception as e: raise StemsepError(f"{p}: cannot write ({e})") from None
         def read_checked(a, b):
             nonlocal peak
@@ -406,7 +405,6 @@ def separate_file(model,                  # keras model, or path of a trained mo
             return y
         for piece in iter_separated(model, cfg, read_checked, n_samples, sr, progress=bar, **kwargs):
             outs = np.einsum('os,sck->ock', weights, piece)                    # (outputs, channels, k)
-            if fmt == 'flac': outs = np.clip(outs, -1, 1 - 2**-23)
             for w, p, o in zip(writers, paths.values(), outs):
                 try: w.write(o.T)
                 except (RuntimeError, OSError) as e: raise _write_error(p, e) from None
@@ -465,15 +463,16 @@ def separate_command(args, # parsed `stemsep separate` arguments
     model, cfg = load_separator(args.model or default_model_path())
     mixes = args.mix or None
     names = [parse_mix(m, cfg.stems)[0] for m in mixes or cfg.stems]
-    output_paths('x', args.output, names, args.template, args.format)   # the template; two outputs of one name
+    fmt = _output_format(args)
+    output_paths('x', args.output, names, args.template, fmt.ext)   # the template; two outputs of one name
     files = _unique_inputs(_expand_inputs(args.files))
-    _check_collisions(files, args.output, names, args.template, args.format)
+    _check_collisions(files, args.output, names, args.template, fmt.ext)
     failed = []
     for path in files:
         try:
             if path.is_dir(): raise StemsepError(f"{path}: folder holds no audio files ({', '.join(AUDIO_EXTS)})")
             written = separate_file(model, cfg, path, args.output, mixes=mixes, template=args.template,
-                                    fmt=args.format, offset_s=args.offset, duration_s=args.duration,
+                                    fmt=fmt, offset_s=args.offset, duration_s=args.duration,
                                     force=args.force, skip_existing=args.skip_existing,
                                     batch_size=args.batch_size, join=args.join, wiener=args.wiener,
                                     power=args.mask_power, block_s=args.block_seconds)
@@ -487,12 +486,17 @@ def separate_command(args, # parsed `stemsep separate` arguments
         return 1
     return 0
 
+def _output_format(args)->AudioFormat:
+    "The outputs' `AudioFormat` from -c/-b/--int16/--int24/--float32; 16-bit PCM unless asked otherwise, as Demucs writes."
+    pcm = args.format in ('wav', 'flac')
+    return AudioFormat(args.format, args.bitrate, args.sample_format or ('int16' if pcm else None))
+
 def add_cli(subparsers, # from `ArgumentParser.add_subparsers`
            ):
     "Add `stemsep separate`."
     p = add_command(subparsers, 'separate', separate_command, help='separate songs into stems or mixes of stems',
         description='Separate audio files (WAV, FLAC, OGG, MP3, M4A/MP4; any rate; mono or stereo) into the '
-                    "model's stems and write one WAV or FLAC per stem or --mix, as long as the input, at its "
+                    "model's stems and write one file per stem or --mix (WAV, FLAC, MP3, Ogg Vorbis or M4A), as long as the input, at its "
                     'sample rate and channel count.')
     p.add_argument('files', nargs='+', metavar='FILE', help='audio files, or folders of audio files')
     p.add_argument('-m', '--model', default=None, help='trained model: the .weights.h5/.h5/.keras file `stemsep train` '
@@ -501,7 +505,13 @@ def add_cli(subparsers, # from `ArgumentParser.add_subparsers`
     p.add_argument('--mix', action='append', metavar='EXPR', help="an output: a stem ('drums'), a sum ('drums+bass'), "
                    "a complement ('all-drums'), optionally named ('backing=all-drums'); repeat for more; default: every stem")
     p.add_argument('--template', default='{song}/{stem}.{ext}', help='output file names: {song}, {stem}, {ext}')
-    p.add_argument('--format', default='wav', choices=('wav', 'flac'), help='wav (32-bit float) or flac (24-bit)')
+    p.add_argument('-c', '--codec', '--format', dest='format', default='wav', choices=('wav', 'flac', 'mp3', 'ogg', 'm4a'),
+                   help='output codec: wav, flac, mp3, ogg (Vorbis) or m4a (AAC)')
+    p.add_argument('-b', '--bitrate', default=None, help='mp3, ogg, m4a: bitrate such as 128k or 320k (default: 192k; ogg: Vorbis quality near it)')
+    g = p.add_mutually_exclusive_group()
+    for name, what in (('int16', '16-bit integer samples (the default for wav and flac)'), ('int24', '24-bit integer samples (default: 16-bit)'),
+                       ('float32', '32-bit float samples, wav only: keeps peaks above full scale, which integers clip (default: 16-bit)')):
+        g.add_argument(f'--{name}', dest='sample_format', action='store_const', const=name, help=what)
     p.add_argument('--offset', type=float, default=0., help='start at this time in each input, seconds')
     p.add_argument('--duration', type=float, default=None, help='separate at most this many seconds')
     p.add_argument('--batch-size', type=int, default=8, help='patches per model call')

@@ -322,8 +322,9 @@ def _cli_train(args)->int:
     val = hist.history.get('val_loss') or hist.history.get('loss')
     if val:
         print(f"{args.model_dir}: {len(hist.epoch)} epoch{'s' if len(hist.epoch) != 1 else ''} in {time.perf_counter() - t0:.0f} s, "
-              f"last loss {val[-1]:.4g}; best weights in {Path(args.model_dir)/BEST_WEIGHTS}, curves in "
-              f"{Path(args.model_dir)/'training_curves.png'}")
+              f"last loss {val[-1]:.4g}; best weights in {Path(args.model_dir)/BEST_WEIGHTS}, "
+              + (f"curves in {curves}" if (curves := Path(args.model_dir)/'training_curves.png').is_file()
+                 else 'no curves plot (matplotlib comes with the \'train\' extra: pip install "stemsep[train]")'))
     return 0
 
 def add_cli(subparsers, # from `ArgumentParser.add_subparsers`
