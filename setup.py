@@ -20,6 +20,8 @@ py_versions = '3.10 3.11 3.12 3.13'.split()
 
 requirements = shlex.split(cfg.get('requirements', ''))
 dev_requirements = shlex.split(cfg.get('dev_requirements', ''))
+extras = {k: shlex.split(cfg.get(f'{k}_requirements', '')) for k in ('train', 'synth', 'notebook')}
+extras['dev'] = sorted(set(sum(extras.values(), [])) | set(dev_requirements))   # everything: README command 2
 bench_requirements = shlex.split(cfg.get('bench_requirements', ''))
 min_python = cfg['min_python']
 lic = licenses.get(cfg['license'].lower(), (cfg['license'], None))
@@ -37,7 +39,7 @@ setuptools.setup(
     include_package_data = True,
     package_data = {'stemsep': ['assets/*', 'assets/*/*', 'presets/*.yaml']},
     install_requires = requirements,
-    extras_require={ 'dev': dev_requirements, 'bench': bench_requirements },
+    extras_require={ **extras, 'bench': bench_requirements },
     dependency_links = cfg.get('dep_links','').split(),
     python_requires  = '>=' + cfg['min_python'],
     long_description = open('README.md', encoding='utf-8').read(),

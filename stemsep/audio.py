@@ -5,6 +5,7 @@
 # %% ../nbs/11_audio.ipynb #420d89d7
 from __future__ import annotations
 import io, os, warnings
+from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
 import soundfile as sf
@@ -12,7 +13,8 @@ from .config import StemsepConfig, StemsepError
 from .utils import atomic_path
 
 # %% auto #0
-__all__ = ['AUDIO_EXTS', 'load_audio', 'convert_channels', 'audio_info', 'write_audio', 'stft', 'istft']
+__all__ = ['AUDIO_EXTS', 'CODECS', 'SAMPLE_FORMATS', 'DEFAULT_BITRATE', 'load_audio', 'convert_channels', 'audio_info',
+           'AudioFormat', 'as_format', 'audio_writer', 'write_audio', 'stft', 'istft']
 
 # %% ../nbs/11_audio.ipynb #220b80e5
 AUDIO_EXTS = ('.wav', '.flac', '.ogg', '.mp3', '.m4a', '.mp4', '.aac', '.aiff', '.aif')
@@ -113,23 +115,128 @@ def audio_info(path, # audio file to inspect
         return dict(sr=sr, channels=y.shape[0], duration_s=y.shape[1]/sr)
 
 # %% ../nbs/11_audio.ipynb #a5549961
-def write_audio(path,              # .wav or .flac
+CODECS = ('wav', 'flac', 'mp3', 'ogg', 'm4a')
+SAMPLE_FORMATS = {'int16': 'PCM_16', 'int24': 'PCM_24', 'float32': 'FLOAT'}   # name -> libsndfile subtype
+DEFAULT_BITRATE = '192k'
+
+@dataclass(frozen=True)
+class AudioFormat:
+    "How audio is written: codec (and so the file extension), bitrate for the lossy codecs, sample format for PCM."
+    codec:str='wav'                # wav, flac, mp3, ogg (Vorbis) or m4a (AAC)
+    bitrate:str|None=None          # lossy codecs: '128k', '192k', '320k' or bits/s; None: DEFAULT_BITRATE
+    sample_format:str|None=None    # wav: int16, int24, float32; flac: int16, int24; None: float32 WAV, int24 FLAC
+
+    def __post_init__(self):
+        if self.codec not in CODECS: raise StemsepError(f"codec {self.codec!r}: choose one of {', '.join(CODECS)}", exit_code=2)
+        pcm = self.codec in ('wav', 'flac')
+        if self.bitrate is not None and pcm:
+            raise StemsepError(f"--bitrate {self.bitrate}: {self.codec} is lossless; a bitrate applies to mp3, ogg and m4a", exit_code=2)
+        if self.sample_format is not None:
+            if not pcm: raise StemsepError(f"--{self.sample_format}: {self.codec} has no sample format choice; it applies to wav and flac", exit_code=2)
+            if self.sample_format not in SAMPLE_FORMATS or (self.codec == 'flac' and self.sample_format == 'float32'):
+                ok = ('int16', 'int24') if self.codec == 'flac' else tuple(SAMPLE_FORMATS)
+                raise StemsepError(f"sample format {self.sample_format!r}: {self.codec} takes {' or '.join(ok)}", exit_code=2)
+        if not pcm: self.bits_per_second          # checks the bitrate
+
+    @property
+    def ext(self)->str: return self.codec
+
+    @property
+    def bits_per_second(self)->int:
+        b = str(self.bitrate or DEFAULT_BITRATE).strip().lower()
+        try: bps = int(float(b[:-1])*1000) if b.endswith('k') else int(b)
+        except ValueError: bps = 0
+        if not 32_000 <= bps <= 320_000:
+            raise StemsepError(f"--bitrate {self.bitrate}: give 32k to 320k (e.g. 128k, 192k, 320k)", exit_code=2)
+        return bps
+
+    @property
+    def subtype(self)->str|None:
+        "The libsndfile subtype of the PCM codecs (None for the lossy ones)."
+        if self.codec not in ('wav', 'flac'): return None
+        return SAMPLE_FORMATS[self.sample_format or ('float32' if self.codec == 'wav' else 'int24')]
+
+def as_format(fmt, # an `AudioFormat`, a codec name ('wav', 'mp3', ...), or None for the default (float WAV)
+             )->AudioFormat:
+    "`fmt` as an `AudioFormat`."
+    if isinstance(fmt, AudioFormat): return fmt
+    return AudioFormat() if fmt is None else AudioFormat(str(fmt).lower().lstrip('.'))
+
+# %% ../nbs/11_audio.ipynb #dbdbc810
+_AV_CODECS = {'mp3': ('mp3', 'libmp3lame'), 'm4a': ('ipod', 'aac')}   # codec -> (FFmpeg muxer, encoder)
+
+class _SoundfileWriter:
+    "WAV, FLAC and Ogg Vorbis through libsndfile."
+    def __init__(self, path, sr, n_channels, fmt:AudioFormat):
+        kw = {}
+        if fmt.codec == 'ogg':   # libsndfile sets Vorbis quality, not a rate: quality 4 ~ 128k, 6 ~ 192k, 9 ~ 320k
+            q = float(np.interp(fmt.bits_per_second, [64_000, 128_000, 192_000, 256_000, 320_000], [0, 4, 6, 8, 9]))
+            kw = dict(subtype='VORBIS', compression_level=1 - q/10)
+        else: kw = dict(subtype=fmt.subtype)
+        self.limit = {'PCM_16': 1 - 2**-15, 'PCM_24': 1 - 2**-23}.get(kw['subtype'])   # integers clip at full scale
+        self.f = sf.SoundFile(str(path), 'w', sr, n_channels, format=fmt.codec.upper(), **kw)
+    def write(self, frames):
+        if self.limit: frames = np.clip(frames, -1, self.limit)
+        self.f.write(frames)
+    def close(self): self.f.close()
+
+class _AvWriter:
+    "MP3 (LAME) and M4A (AAC) through FFmpeg in the av wheel."
+    def __init__(self, path, sr, n_channels, fmt:AudioFormat):
+        import av
+        muxer, encoder = _AV_CODECS[fmt.codec]
+        self.layout = 'stereo' if n_channels == 2 else 'mono'
+        self.container = av.open(str(path), 'w', format=muxer)
+        self.stream = self.container.add_stream(encoder, rate=sr, layout=self.layout)
+        self.stream.bit_rate = fmt.bits_per_second
+        self.sr, self.n = sr, 0
+    def _mux(self, frame):
+        for packet in self.stream.encode(frame): self.container.mux(packet)
+    def write(self, frames):
+        import av
+        planar = np.ascontiguousarray(np.asarray(frames, np.float32).T)       # (channels, k)
+        if not planar.shape[1]: return
+        frame = av.AudioFrame.from_ndarray(planar, format='fltp', layout=self.layout)
+        frame.sample_rate, frame.pts = self.sr, self.n
+        self.n += planar.shape[1]
+        self._mux(frame)
+    def close(self):
+        if self.container is None: return
+        try: self._mux(None)       # flush the encoder
+        finally: self.container.close(); self.container = None
+
+def audio_writer(path,              # the temporary file to write (its name need not end in the codec's extension)
+                 sr:int,            # sample rate, Hz
+                 n_channels:int,    # 1 or 2 (any for wav and flac)
+                 fmt=None,          # `AudioFormat` or codec name; None: float32 WAV
+                ):                  # an object with `write(frames (samples, channels))` and `close()`
+    "Open a block-by-block writer of `fmt`, with soundfile's calling convention; the caller renames the file."
+    fmt = as_format(fmt)
+    if fmt.codec in _AV_CODECS and n_channels > 2:
+        raise StemsepError(f"{path}: {fmt.codec} holds mono or stereo here, not {n_channels} channels; use wav or flac", exit_code=2)
+    return (_AvWriter if fmt.codec in _AV_CODECS else _SoundfileWriter)(path, sr, n_channels, fmt)
+
+def write_audio(path,              # file to write; its extension names the codec: .wav, .flac, .mp3, .ogg, .m4a
                 y:np.ndarray,      # audio, (channels, samples)
                 sr:int,            # sample rate, Hz
                 force:bool=False,  # overwrite an existing file
-                subtype:str|None=None, # soundfile subtype; default FLOAT for WAV, PCM_24 for FLAC
+                subtype:str|None=None, # libsndfile subtype for wav/flac ('PCM_16', 'PCM_24', 'FLOAT'); overrides fmt's
+                fmt:AudioFormat|None=None, # bitrate and sample format; None: the extension's codec, float32 WAV, 24-bit FLAC
                )->Path:
     "Write `y` to `path` atomically (temporary file, then rename)."
     path = Path(path)
-    ext = path.suffix.lower()
-    fmt = {'.wav': 'WAV', '.flac': 'FLAC', '.ogg': 'OGG'}.get(ext)
-    if fmt is None: raise StemsepError(f"{path}: cannot write '{ext}' files; use .wav or .flac", exit_code=2)
-    if subtype is None: subtype = {'WAV': 'FLOAT', 'FLAC': 'PCM_24', 'OGG': 'VORBIS'}[fmt]
+    codec = path.suffix.lower().lstrip('.')
+    if codec not in CODECS: raise StemsepError(f"{path}: cannot write '.{codec}' files; use {', '.join('.' + c for c in CODECS)}", exit_code=2)
+    fmt = fmt or AudioFormat(codec)
+    if fmt.codec != codec: raise StemsepError(f"{path}: the extension says {codec}, the format {fmt.codec}", exit_code=2)
+    if subtype is not None:
+        fmt = AudioFormat(codec, sample_format={v: k for k, v in SAMPLE_FORMATS.items()}.get(subtype, subtype))
     y = np.asarray(y, dtype=np.float32)
     if y.ndim == 1: y = y[None]
-    if fmt == 'FLAC': y = np.clip(y, -1, 1 - 2**-23)
     with atomic_path(path, force=force) as tmp:
-        sf.write(str(tmp), y.T, sr, format=fmt, subtype=subtype)
+        w = audio_writer(tmp, sr, y.shape[0], fmt)
+        try: w.write(y.T)
+        finally: w.close()
     return path
 
 # %% ../nbs/11_audio.ipynb #76d96751

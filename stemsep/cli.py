@@ -4,13 +4,13 @@
 
 # %% ../nbs/15_cli.ipynb #727fa455
 from __future__ import annotations
-import argparse, dataclasses, importlib, os, sys, time, traceback
+import argparse, contextlib, dataclasses, importlib.abc, importlib.util, os, sys, time, traceback
 from pathlib import Path
 import stemsep
 from .config import check_name, config_to_dict, load_config, StemsepConfig, StemsepError
-from .utils import interrupted_exit, sigterm_as_interrupt
+from .utils import interrupted_exit, require_extra, sigterm_as_interrupt
 from .archs import ARCHITECTURES
-from .audio import AUDIO_EXTS
+from .audio import AUDIO_EXTS, AudioFormat
 from .data import list_presets, print_summary, write_tracks
 from .preprocess import preprocess
 from .train import BEST_WEIGHTS, train
@@ -22,7 +22,8 @@ from .pipeline import DEMO_SONG, LAYOUT, PipelineHandler, run_demo
 
 # %% auto #0
 __all__ = ['OPTIONS', 'add_options', 'default_workers', 'add_command', 'add_synth', 'add_stems', 'add_preprocess', 'add_train',
-           'separate_command', 'add_separate', 'evaluate_command', 'add_evaluate', 'add_run', 'build_parser', 'main']
+           'separate_command', 'add_separate', 'evaluate_command', 'add_evaluate', 'add_run', 'silenced_stderr',
+           'quiet_logs', 'build_parser', 'main']
 
 # %% ../nbs/15_cli.ipynb #bcb17a45
 OPTIONS = {   # option name -> (flags, argparse keywords); a command adds it with `add_options`
@@ -204,8 +205,9 @@ def _train(args)->int:
     val = hist.history.get('val_loss') or hist.history.get('loss')
     if val:
         print(f"{args.model_dir}: {len(hist.epoch)} epoch{'s' if len(hist.epoch) != 1 else ''} in {time.perf_counter() - t0:.0f} s, "
-              f"last loss {val[-1]:.4g}; best weights in {Path(args.model_dir)/BEST_WEIGHTS}, curves in "
-              f"{Path(args.model_dir)/'training_curves.png'}")
+              f"last loss {val[-1]:.4g}; best weights in {Path(args.model_dir)/BEST_WEIGHTS}, "
+              + (f"curves in {curves}" if (curves := Path(args.model_dir)/'training_curves.png').is_file()
+                 else 'no curves plot (matplotlib comes with the \'train\' extra: pip install "stemsep[train]")'))
     return 0
 
 def add_train(subparsers, # from `ArgumentParser.add_subparsers`
@@ -250,15 +252,16 @@ def separate_command(args, # parsed `stemsep separate` arguments
     model, cfg = load_separator(args.model or default_model_path())
     mixes = args.mix or None
     names = [parse_mix(m, cfg.stems)[0] for m in mixes or cfg.stems]
-    output_paths('x', args.output, names, args.template, args.format)   # the template; two outputs of one name
+    fmt = _output_format(args)
+    output_paths('x', args.output, names, args.template, fmt.ext)   # the template; two outputs of one name
     files = _unique_inputs(_expand_inputs(args.files))
-    _check_collisions(files, args.output, names, args.template, args.format)
+    _check_collisions(files, args.output, names, args.template, fmt.ext)
     failed = []
     for path in files:
         try:
             if path.is_dir(): raise StemsepError(f"{path}: folder holds no audio files ({', '.join(AUDIO_EXTS)})")
             written = separate_file(model, cfg, path, args.output, mixes=mixes, template=args.template,
-                                    fmt=args.format, offset_s=args.offset, duration_s=args.duration,
+                                    fmt=fmt, offset_s=args.offset, duration_s=args.duration,
                                     force=args.force, skip_existing=args.skip_existing,
                                     batch_size=args.batch_size, join=args.join, wiener=args.wiener,
                                     power=args.mask_power, block_s=args.block_seconds)
@@ -272,12 +275,17 @@ def separate_command(args, # parsed `stemsep separate` arguments
         return 1
     return 0
 
+def _output_format(args)->AudioFormat:
+    "The outputs' `AudioFormat` from -c/-b/--int16/--int24/--float32; 16-bit PCM unless asked otherwise, as Demucs writes."
+    pcm = args.format in ('wav', 'flac')
+    return AudioFormat(args.format, args.bitrate, args.sample_format or ('int16' if pcm else None))
+
 def add_separate(subparsers, # from `ArgumentParser.add_subparsers`
            ):
     "Add `stemsep separate`."
     p = add_command(subparsers, 'separate', separate_command, help='separate songs into stems or mixes of stems',
         description='Separate audio files (WAV, FLAC, OGG, MP3, M4A/MP4; any rate; mono or stereo) into the '
-                    "model's stems and write one WAV or FLAC per stem or --mix, as long as the input, at its "
+                    "model's stems and write one file per stem or --mix (WAV, FLAC, MP3, Ogg Vorbis or M4A), as long as the input, at its "
                     'sample rate and channel count.')
     p.add_argument('files', nargs='+', metavar='FILE', help='audio files, or folders of audio files')
     add_options(p, 'model', model=dict(help='trained model: the .weights.h5/.h5/.keras file `stemsep train` ' 'wrote, or its folder; default: the built-in drums/accompaniment model'))
@@ -285,7 +293,13 @@ def add_separate(subparsers, # from `ArgumentParser.add_subparsers`
     p.add_argument('--mix', action='append', metavar='EXPR', help="an output: a stem ('drums'), a sum ('drums+bass'), "
                    "a complement ('all-drums'), optionally named ('backing=all-drums'); repeat for more; default: every stem")
     p.add_argument('--template', default='{song}/{stem}.{ext}', help='output file names: {song}, {stem}, {ext}')
-    p.add_argument('--format', default='wav', choices=('wav', 'flac'), help='wav (32-bit float) or flac (24-bit)')
+    p.add_argument('-c', '--codec', '--format', dest='format', default='wav', choices=('wav', 'flac', 'mp3', 'ogg', 'm4a'),
+                   help='output codec: wav, flac, mp3, ogg (Vorbis) or m4a (AAC)')
+    p.add_argument('-b', '--bitrate', default=None, help='mp3, ogg, m4a: bitrate such as 128k or 320k (default: 192k; ogg: Vorbis quality near it)')
+    g = p.add_mutually_exclusive_group()
+    for name, what in (('int16', '16-bit integer samples (the default for wav and flac)'), ('int24', '24-bit integer samples (default: 16-bit)'),
+                       ('float32', '32-bit float samples, wav only: keeps peaks above full scale, which integers clip (default: 16-bit)')):
+        g.add_argument(f'--{name}', dest='sample_format', action='store_const', const=name, help=what)
     add_options(p, 'offset', offset=dict(help='start at this time in each input, seconds'))
     add_options(p, 'duration')
     add_options(p, 'batch_size', batch_size=dict(default=8, help='patches per model call'))
@@ -301,6 +315,8 @@ def add_separate(subparsers, # from `ArgumentParser.add_subparsers`
 def evaluate_command(args, # parsed `stemsep evaluate` arguments
                     )->int:
     "Handler of `stemsep evaluate`."
+    from stemsep.utils import require_extra
+    require_extra('train', 'matplotlib')
     if args.no_model:
         from stemsep.predict import load_separator
         cfg = load_separator(args.model)[1] if args.model else StemsepConfig()
@@ -349,6 +365,8 @@ def _run_config(args)->StemsepConfig|None:
 
 def _cli_run(args)->int:
     "Handler of `stemsep run`."
+    require_extra('train', 'matplotlib')                              # the evaluation's bar plot
+    if args.synth_songs: require_extra('synth', 'symusic', 'pretty_midi')
     paths = {k: getattr(args, k) for k in LAYOUT if getattr(args, k, None)}
     ph = PipelineHandler(args.root, cfg=_run_config(args), workers=args.workers, **paths)
     failed = ph.run_all(synth_songs=args.synth_songs, seconds=args.seconds, drum_layers=args.drum_layers, epochs=args.epochs, song=args.song,
@@ -401,11 +419,55 @@ def add_run(subparsers, # from `ArgumentParser.add_subparsers`
         description=f'Separate "{DEMO_SONG}" (the MUSDB18 excerpt that the stempeg package ships; CC BY-NC-SA 3.0) '
                     'with the built-in model, write its tracks, and print SDR against the real stems beside the oracle '
                     'ratio mask and the HPSS baseline.')
-    p.add_argument('-o', '--output', default='results', help='output folder')
+    p.add_argument('-o', '--output', default='results', help='the tracks go to OUTPUT/demo/: mixture.wav and one WAV per stem')
     add_options(p, 'model', model=dict(help='model file or folder (default: the built-in drums/accompaniment model)'))
     add_options(p, 'duration', duration=dict(help='separate at most this many seconds (default: the whole 6-s excerpt)'))
     add_options(p, 'force', force=dict(help='overwrite earlier demo outputs'))
     return p
+
+# %% ../nbs/15_cli.ipynb #48c9191c
+_QUIET_ENV = dict(TF_CPP_MIN_LOG_LEVEL='3',        # TensorFlow's C++ INFO/WARNING/ERROR lines (cuInit, CPU features)
+                  TF_CPP_MIN_VLOG_LEVEL='0', GRPC_VERBOSITY='ERROR', GLOG_minloglevel='3', ABSL_MIN_LOG_LEVEL='3')
+_NOISY_MODULES = ('tensorflow',)                   # C++ libraries that log while they load
+
+@contextlib.contextmanager
+def silenced_stderr():
+    "File descriptor 2 (C and C++ code included) goes to /dev/null inside the block."
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, 'w') as null: os.dup2(null.fileno(), 2)
+        yield
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, 2); os.close(saved)
+
+class _QuietImporter(importlib.abc.MetaPathFinder):
+    "Imports the modules of `_NOISY_MODULES` with file descriptor 2 silenced, once each."
+    def find_spec(self, name, path, target=None):
+        if name not in _NOISY_MODULES or name in sys.modules: return None
+        sys.meta_path.remove(self)                 # find the real spec without us, then wrap its loader
+        try: spec = importlib.util.find_spec(name)
+        finally: sys.meta_path.insert(0, self)
+        if spec is None or spec.loader is None: return spec
+        real = spec.loader
+        class Loader(importlib.abc.Loader):
+            def create_module(self, spec): return real.create_module(spec)
+            def exec_module(self, module):
+                with silenced_stderr(): real.exec_module(module)
+        spec.loader = Loader()
+        return spec
+
+def quiet_logs(verbose:bool=False, # True: change nothing, the libraries log as they like
+              ):
+    "Keep TensorFlow's, absl's, JAX's and CUDA's start-up lines off the terminal; call before keras is imported."
+    if verbose: return
+    for k, v in _QUIET_ENV.items(): os.environ.setdefault(k, v)   # a value the user set wins
+    import logging, warnings
+    for name in ('absl', 'jax._src.xla_bridge', 'tensorflow', 'h5py'): logging.getLogger(name).setLevel(logging.ERROR)
+    warnings.filterwarnings('ignore', module='keras|tensorflow|jax|absl')   # their deprecation chatter, not stemsep's
+    if 'tensorflow' not in sys.modules and not any(isinstance(f, _QuietImporter) for f in sys.meta_path):
+        sys.meta_path.insert(0, _QuietImporter())
 
 # %% ../nbs/15_cli.ipynb #61cbb0f3
 _COMMANDS = (add_synth, add_stems, add_preprocess, add_train, add_separate, add_evaluate, add_run)   # in the order of the stages
@@ -417,6 +479,7 @@ def build_parser()->argparse.ArgumentParser:
                     'multitrack data. Run `stemsep COMMAND --help` for the options of a command.')
     p.add_argument('--version', action='version', version=f'stemsep {stemsep.__version__}')
     p.add_argument('--debug', action='store_true', help='show full tracebacks on errors')
+    p.add_argument('-v', '--verbose', action='store_true', help="show the log lines of TensorFlow, JAX and CUDA too (hidden by default)")
     sub = p.add_subparsers(dest='command', metavar='COMMAND')
     for add in _COMMANDS: add(sub)
     return p
@@ -424,6 +487,9 @@ def build_parser()->argparse.ArgumentParser:
 def main(argv:list|None=None, # arguments without the program name; None reads `sys.argv`
         )->int:               # exit code: 0 success, 1 some inputs failed, 2 usage error
     "Entry point of the `stemsep` command."
+    argv = sys.argv[1:] if argv is None else [str(a) for a in argv]
+    options = argv[:next((i for i, a in enumerate(argv) if not a.startswith('-')), len(argv))]   # those before COMMAND
+    quiet_logs(verbose='-v' in options or '--verbose' in options)      # before any stage can import a backend
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, 'func', None):

@@ -4,10 +4,11 @@
 
 # %% ../nbs/07_pipeline.ipynb #9c34462d
 from __future__ import annotations
-import argparse, dataclasses, json, os, shutil, sys, traceback
+import argparse, contextlib, dataclasses, importlib.abc, importlib.util, json, os, shutil, sys, traceback
 from pathlib import Path
 from .config import StemsepConfig, StemsepError, load_config, config_to_dict
 from .archs import ARCHITECTURES
+from .utils import require_extra
 import stemsep
 
 # %% auto #0
@@ -305,7 +306,7 @@ def demo_tracks(cfg:StemsepConfig,        # the model's configuration: its stems
     refs = np.stack(refs).astype(np.float32)
     return refs.sum(0), refs
 
-def run_demo(out_dir='results',         # the separated tracks go to out_dir/<song>/<stem>.wav
+def run_demo(out_dir='results',         # the separated tracks go to out_dir/demo/<stem>.wav
              model=None,                # model file or folder; None: the built-in model
              force:bool=False,          # overwrite earlier demo outputs
              duration_s:float|None=None,# separate at most this much (the excerpt is 6 s)
@@ -318,7 +319,7 @@ def run_demo(out_dir='results',         # the separated tracks go to out_dir/<so
     from stemsep.audio import write_audio
     model_path = Path(model) if model else default_model_path()
     net, cfg = load_separator(model_path)
-    song_dir = Path(out_dir)/DEMO_SONG
+    song_dir = Path(out_dir)/'demo'          # a name without spaces, easy to type
     files = [song_dir/f'{s}.wav' for s in ('mixture', *cfg.stems)]
     existing = [p for p in files if p.exists()]
     if existing and not force: raise StemsepError(f"{existing[0]}: exists already (use --force to overwrite)")

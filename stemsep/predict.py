@@ -10,7 +10,7 @@ import numpy as np
 import stemsep
 from .config import StemsepConfig, StemsepError, check_name
 from .utils import atomic_path, make_dir
-from .audio import load_audio, stft, istft, AUDIO_EXTS
+from .audio import load_audio, stft, istft, AUDIO_EXTS, AudioFormat, as_format, audio_writer
 
 # %% auto #0
 __all__ = ['SILENCE', 'default_model_path', 'load_separator', 'predict_magnitudes', 'soft_masks', 'wiener_refine',
@@ -360,7 +360,7 @@ def separate_file(model,                  # keras model, or path of a trained mo
                   out_dir='results',      # output folder
                   mixes=None,             # `--mix` expressions; None: one file per model stem
                   template:str='{song}/{stem}.{ext}', # output file names, relative to out_dir
-                  fmt:str='wav',          # 'wav' (32-bit float) or 'flac' (24-bit)
+                  fmt='wav',              # codec name or `AudioFormat` (codec, bitrate, sample format); 'wav': 32-bit float
                   offset_s:float=0.,      # start here in the input, seconds
                   duration_s:float|None=None, # separate at most this much, seconds
                   force:bool=False,       # overwrite existing outputs
@@ -374,9 +374,9 @@ def separate_file(model,                  # keras model, or path of a trained mo
     model, cfg = _resolve_model(model, cfg)
     path = Path(path)
     _check_times(offset_s, duration_s)
-    if fmt not in ('wav', 'flac'): raise StemsepError(f"format {fmt!r}: choose wav or flac", exit_code=2)
+    fmt = as_format(fmt)
     parsed = [parse_mix(m, cfg.stems) for m in (mixes or cfg.stems)]
-    paths = output_paths(path, out_dir, [n for n, _ in parsed], template, fmt)
+    paths = output_paths(path, out_dir, [n for n, _ in parsed], template, fmt.ext)
     existing = [p for p in paths.values() if p.exists()]
     if skip_existing and len(existing) == len(paths): return []
     if existing and not force and not skip_existing:   # with skip_existing a partial set (killed mid-song) is redone
@@ -388,7 +388,6 @@ def separate_file(model,                  # keras model, or path of a trained mo
     for p in paths.values():
         make_dir(p.parent)
         if not os.access(p.parent, os.W_OK): raise StemsepError(f"{p.parent}: output directory is not writable")
-    subtype = {'wav': 'FLOAT', 'flac': 'PCM_24'}[fmt]
     weights = np.stack([w for _, w in parsed])                                  # (outputs, stems)
     peak = 0.
     bar = tqdm(desc=path.name, unit='block', disable=not progress, leave=False)
@@ -397,7 +396,7 @@ def separate_file(model,                  # keras model, or path of a trained mo
         writers = []
         for p in paths.values():
             tmp = stack.enter_context(atomic_path(p, force=True))
-            try: writers.append(stack.enter_context(sf.SoundFile(str(tmp), 'w', sr, n_ch, subtype=subtype, format=fmt.upper())))
+            try: writers.append(stack.enter_context(contextlib.closing(audio_writer(tmp, sr, n_ch, fmt))))   # clips integer PCM
             except Exception as e: raise StemsepError(f"{p}: cannot write ({e})") from None
         def read_checked(a, b):
             nonlocal peak
@@ -407,7 +406,6 @@ def separate_file(model,                  # keras model, or path of a trained mo
             return y
         for piece in iter_separated(model, cfg, read_checked, n_samples, sr, progress=bar, **kwargs):
             outs = np.einsum('os,sck->ock', weights, piece)                    # (outputs, channels, k)
-            if fmt == 'flac': outs = np.clip(outs, -1, 1 - 2**-23)
             for w, p, o in zip(writers, paths.values(), outs):
                 try: w.write(o.T)
                 except (RuntimeError, OSError) as e: raise _write_error(p, e) from None

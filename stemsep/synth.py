@@ -632,6 +632,8 @@ def render_dataset(out,                       # data set folder (created)
                    progress:bool=True,        # show a progress bar
                   )->dict:                    # summary: written, done, failed, midi_failed, audio_s, seconds, speed
     "Render a Slakh-format data set of `n_songs` songs."
+    from stemsep.utils import require_extra
+    require_extra('synth', 'symusic', 'pretty_midi', *(['pedalboard'] if effects else []))
     if n_songs < 1 or seconds <= 0: raise StemsepError(f"--songs {n_songs} and --seconds {seconds} must be positive", exit_code=2)
     if n_channels not in (1, 2): raise StemsepError(f"--channels {n_channels}: must be 1 or 2", exit_code=2)
     for flag, p in (('--vocals', vocals), ('--drum-layers', drum_layers)):

@@ -106,6 +106,8 @@ class StemMixer:
                  song:str='song',             # their song's name (names the saved file)
                  max_seconds:float|None=None, # separate at most this much of a song (None: all of it)
                 ):
+        from stemsep.utils import require_extra
+        require_extra('notebook', 'ipywidgets', 'IPython', 'matplotlib')
         import ipywidgets as W
         self.folder, self.model, self.results, self.max_seconds = folder, model, Path(results), max_seconds
         self.stems, self.sr, self.song, self.mix = {}, None, song, None

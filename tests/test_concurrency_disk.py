@@ -62,7 +62,7 @@ def test_separate_full_tmpfs(work, tmp_path):
     if not can_mount_tmpfs(disk): pytest.skip('cannot mount a tmpfs here (needs root and mount permission)')
     try:
         files = [work/'in'/f'song{k}.wav' for k in range(6)]      # 2 x 6 s x 2 ch x 4 bytes x 22050 = 2.1 MB per song
-        p = run_cli('separate', '-m', work/'model', '-o', disk, '--format', 'flac', *files)   # FLAC: ~0.6 MB a song
+        p = run_cli('separate', '-m', work/'model', '-o', disk, '--format', 'flac', '--int24', *files)   # 24-bit FLAC: ~0.6 MB a song
         assert p.returncode == 1, p.stderr
         errs = [l for l in p.stderr.replace('\r', '\n').splitlines() if l.startswith('stemsep: error:')]
         assert errs and all('cannot write (No space left on device)' in l for l in errs), errs
