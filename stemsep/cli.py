@@ -17,7 +17,7 @@ from .train import BEST_WEIGHTS, train
 from .predict import (_check_collisions, _check_options, _expand_inputs, _mix_name, _unique_inputs,
                              default_model_path, load_separator, output_paths, parse_mix, separate_file)
 from .evaluate import evaluate_folder
-from .synth import render_dataset
+from .synth import _list_instruments, render_dataset, SOUNDFONT_DIRS
 from .pipeline import DEMO_SONG, LAYOUT, PipelineHandler, run_demo
 
 # %% auto #0
@@ -87,7 +87,9 @@ def add_command(subparsers,          # from `ArgumentParser.add_subparsers`
 # %% ../nbs/15_cli.ipynb #589e2eef
 def _synth_command(args)->int:
     "Handler of `stemsep synth`."
-    s = render_dataset(args.out, args.songs, args.seconds, midi_dir=args.midi, soundfonts=args.soundfont, seed=args.seed,
+    if args.list: return _list_instruments(args.soundfonts, args.drumkits)
+    if args.out is None: raise StemsepError("stemsep synth: give the output folder OUT (or --list)", exit_code=2)
+    s = render_dataset(args.out, args.songs, args.seconds, midi_dir=args.midi, soundfonts=args.soundfonts, drumkits=args.drumkits, seed=args.seed,
                        workers=default_workers(args.workers), effects=args.effects, vocals=args.vocals, drum_layers=args.drum_layers,
                        n_channels=args.channels, force=args.force)
     for msg in s['midi_failed'].values(): print(f"SKIPPED {msg}")
@@ -106,11 +108,19 @@ def add_synth(subparsers, # from `ArgumentParser.add_subparsers`
                     description='Render OUT/TrackNNNNN/{mix.flac, stems/SNN.flac, MIDI/SNN.mid, all_src.mid, metadata.yaml} '
                                 'like Slakh2100: each MIDI instrument rendered alone, stems loudness-normalised, mix = sum of '
                                 'stems. MIDI comes from the built-in composer or from excerpts of --midi files.')
-    p.add_argument('out', help='output folder')
+    p.add_argument('out', nargs='?', default=None, help='output folder')
     p.add_argument('--songs', type=int, default=10, help='number of songs')
     add_options(p, 'seconds', seconds=dict(help='length of each song in seconds'))
     p.add_argument('--midi', default=None, help='folder of MIDI files to take random excerpts from (None: the built-in composer)')
-    p.add_argument('--soundfont', nargs='+', default=None, help='.sf2/.sf3 files, one drawn per stem (None: TimGM6mb.sf2 from pretty_midi)')
+    p.add_argument('--soundfonts', '--soundfont', nargs='+', default=None, metavar='SF',
+                   help='.sf2/.sf3 files or folders for the melodic stems, one drawn per stem (default: the General MIDI '
+                        'SoundFonts in ' + ', '.join(SOUNDFONT_DIRS[:2]) + '... and TimGM6mb.sf2 from pretty_midi)')
+    p.add_argument('--drumkits', nargs='+', default=None, metavar='KIT',
+                   help='drum kits, one drawn per drum track: SoundFonts (their GM drum banks, or drum-only ones such as the '
+                        'AVL kits), Hydrogen kit folders (with drumkit.xml), or folders of them (default: the drum banks of '
+                        'the SoundFonts, and every drum SoundFont and Hydrogen kit in the system folders); '
+                        '`same`: each drum track on the SoundFont drawn for it')
+    p.add_argument('--list', action='store_true', help='list the SoundFonts and drum kits found, and render nothing')
     add_options(p, 'seed', seed=dict(default=0, help='data set seed: the same seed renders the same songs'))
     add_options(p, 'workers')
     p.add_argument('--effects', action='store_true', help='random per-stem effects (reverb, EQ, compression, distortion, chorus) and gains')

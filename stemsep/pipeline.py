@@ -113,7 +113,7 @@ class PipelineHandler:
     def synth(self, n_songs:int=10,           # songs to render
               seconds:float=30.,              # length of each
               midi_dir=None,                  # MIDI folder to take excerpts from; None: the built-in composer
-              soundfonts:list|None=None,      # .sf2/.sf3 files; None: TimGM6mb from pretty_midi
+              soundfonts:list|None=None,      # .sf2/.sf3 files; None: the system's GM SoundFonts + TimGM6mb (`stemsep synth --list`)
               effects:bool=False,             # random per-stem effects and gains
               drum_layers:float=0.,           # chance per drum track of synthetic kick/snare layers (the built-in model's recipe: 0.7)
               vocals:float=0.,                # chance per song of a synthetic singer on the melody

@@ -12,10 +12,11 @@ from .utils import atomic_path, map_jobs, make_dir
 from .audio import write_audio, stft, istft
 
 # %% auto #0
-__all__ = ['GM_CLASSES', 'DRUM_PROGRAM', 'MIDI_EXTS', 'TARGET_LUFS', 'TARGET_PEAK_DB', 'inst_class', 'program_name',
-           'default_soundfont', 'integrated_loudness', 'compose_song', 'scan_midi', 'midi_excerpt', 'render_track',
-           'random_effects', 'apply_effects', 'pan_width', 'melody_notes', 'sing', 'drum_hits', 'song_name',
-           'render_song', 'render_dataset']
+__all__ = ['GM_CLASSES', 'DRUM_PROGRAM', 'MIDI_EXTS', 'SOUNDFONT_DIRS', 'HYDROGEN_DIRS', 'SOUNDFONT_EXTS', 'TARGET_LUFS',
+           'TARGET_PEAK_DB', 'inst_class', 'program_name', 'default_soundfont', 'integrated_loudness', 'compose_song',
+           'scan_midi', 'midi_excerpt', 'render_track', 'random_effects', 'apply_effects', 'pan_width', 'melody_notes',
+           'sing', 'drum_hits', 'soundfont_presets', 'soundfont_kit', 'gm_drum_note', 'load_hydrogen_kit',
+           'play_hydrogen', 'render_drums', 'find_instruments', 'song_name', 'render_song', 'render_dataset']
 
 # %% ../nbs/08_synth.ipynb #6d6fd8ad
 GM_CLASSES = ('Piano', 'Chromatic Percussion', 'Organ', 'Guitar', 'Bass', 'Strings', 'Strings (continued)', 'Brass',
@@ -483,6 +484,203 @@ def drum_hits(track,             # a symusic drum track, in seconds
     peak = np.abs(y).max()
     return (y/peak if peak > 0 else y).astype(np.float32), desc
 
+# %% ../nbs/08_synth.ipynb #f9ab0e67
+SOUNDFONT_DIRS = ('/usr/share/sounds/sf2', '/usr/share/sounds/sf3', '/usr/share/soundfonts', '/usr/local/share/soundfonts',
+                  '~/.local/share/soundfonts')     # where Debian, Fedora, Arch and users keep .sf2/.sf3 files
+HYDROGEN_DIRS = ('/usr/share/hydrogen/data/drumkits', '/usr/local/share/hydrogen/data/drumkits', '~/.hydrogen/data/drumkits')
+SOUNDFONT_EXTS = ('.sf2', '.sf3')
+_GM_KITS = ('standard', 'room', 'power', 'electronic', 'tr-808', 'tr 808', 'jazz', 'brush')  # bank-128 kits on the GM note map
+
+def soundfont_presets(path, # .sf2/.sf3 file
+                     )->list: # [(preset name, bank, program)]
+    "The presets of a SoundFont, read from its preset headers (`phdr`)."
+    import struct
+    path = Path(path)
+    try: data = path.read_bytes()
+    except OSError as e: raise StemsepError(f"{path}: cannot read SoundFont ({e.strerror})", exit_code=2) from None
+    j = data.rfind(b'pdtaphdr')          # the preset-data list opens with the preset headers, 38 bytes each
+    if data[:4] != b'RIFF' or data[8:12] != b'sfbk' or j < 0:
+        raise StemsepError(f"{path}: not a SoundFont (.sf2/.sf3 RIFF sfbk file)", exit_code=2)
+    size = struct.unpack('<I', data[j+8:j+12])[0]
+    recs = [data[j+12+k*38:j+12+(k+1)*38] for k in range(size//38 - 1)]   # the last record is the terminal 'EOP'
+    return [(r[:20].split(b'\0')[0].decode('latin-1').strip(),) + struct.unpack('<HH', r[20:24])[::-1] for r in recs]  # (program, bank) there
+
+def soundfont_kit(path,              # .sf2/.sf3 file
+                  presets:list|None=None, # its `soundfont_presets`, if read already
+                 )->dict|None:      # {'kind': 'soundfont', 'path', 'name', 'presets': [(name, bank, program)]}; None: no drums
+    "A SoundFont as a drum kit: its General MIDI drum presets (bank 128), or the one preset of a drum-only SoundFont."
+    presets = soundfont_presets(path) if presets is None else presets
+    drums = sorted(p for p in presets if p[1] == 128 and p[0].lower().startswith(_GM_KITS))
+    melodic = [p for p in presets if p[1] < 128]
+    if not drums and not any(p[1] == 128 for p in presets) and 0 < len(melodic) < 16:
+        drums = sorted(melodic)[:1]      # a drum-only SoundFont such as the AVL kits: one preset on the GM note map
+    return dict(kind='soundfont', path=str(path), name=Path(path).name, presets=drums) if drums else None
+
+def _files_under(paths, match)->list:
+    "Existing files (resolved, unique, sorted) named in `paths` or found under the folders among them."
+    found = set()
+    for p in paths:
+        p = Path(p).expanduser()
+        if p.is_file() and match(p): found.add(p.resolve())
+        elif p.is_dir(): found.update(q.resolve() for q in p.rglob('*') if q.is_file() and match(q))
+    return sorted(found)
+
+
+# %% ../nbs/08_synth.ipynb #2f8dbae6
+_DRUM_NAMES = (   # (words of an instrument's name, General MIDI drum note); the first match wins
+    (('kick',), 36), (('bass', 'drum'), 36), (('bassdrum',), 36), (('bd',), 36),
+    (('side', 'stick'), 37), (('rim', 'click'), 37), (('stick',), 37), (('rim',), 40), (('snare',), 38), (('clap',), 39),
+    (('hat', 'pedal'), 44), (('hat', 'foot'), 44), (('hat', 'pd'), 44), (('hh', 'pedal'), 44),
+    (('hat', 'open'), 46), (('hat', 'semi'), 46), (('hat', 'op'), 46), (('hh', 'open'), 46), (('ohh',), 46),
+    (('hat',), 42), (('hh',), 42),
+    (('tom', 'floor'), 43), (('tom', 'low'), 45), (('tom', 'lo'), 45), (('tom', 'mid'), 47), (('tom', 'hi'), 50),
+    (('tom', 'high'), 50), (('tom',), 48),
+    (('ride', 'bell'), 53), (('ride', 'cup'), 53), (('ride',), 51), (('china',), 52), (('splash',), 55), (('crash',), 49),
+    (('cymbal',), 49), (('cowbell',), 56), (('tamb',), 54), (('shaker',), 70), (('maraca',), 70), (('clave',), 75))
+_DRUM_FALLBACK = {35: 36, 36: 35, 37: 38, 38: 40, 40: 38, 39: 38, 41: 43, 43: 45, 45: 47, 47: 48, 48: 50, 50: 48, 42: 44,
+                  44: 42, 46: 42, 49: 57, 57: 49, 51: 59, 59: 51, 53: 51, 52: 49, 55: 49, 54: 42, 69: 42, 70: 54, 82: 70}
+_HATS = (42, 44, 46)
+
+def gm_drum_note(name:str, # a drum kit instrument's name, e.g. 'Hi-Hat Open (Paiste 14")'
+                )->int|None: # its General MIDI drum note; None if the name says nothing known
+    "The General MIDI drum note that an instrument of a sampled kit plays, guessed from its name."
+    import re
+    words = re.findall('[a-z]+', name.lower()); text = ' '.join(words)
+    has = lambda w: w in words or (len(w) >= 3 and w in text)
+    return next((note for keys, note in _DRUM_NAMES if all(has(w) for w in keys)), None)
+
+def load_hydrogen_kit(folder, # a Hydrogen drum kit: a folder with drumkit.xml and its samples
+                     )->dict: # {'kind': 'hydrogen', 'path', 'name', 'notes': {GM note: [instrument, ...]}}
+    "Parse a Hydrogen `drumkit.xml`: each instrument's GM note (from its name), volume, pan and velocity layers."
+    import xml.etree.ElementTree as ET
+    folder = Path(folder); xml = folder/'drumkit.xml'
+    try: root = ET.parse(xml).getroot()
+    except (OSError, ET.ParseError) as e: raise StemsepError(f"{xml}: cannot read the Hydrogen drum kit ({e})", exit_code=2) from None
+    for el in root.iter(): el.tag = el.tag.rsplit('}', 1)[-1]          # drop the XML namespace of newer kits
+    def num(el, tag, default):
+        try: return float(el.findtext(tag, default))
+        except ValueError: return float(default)
+    notes = {}
+    for inst in root.iter('instrument'):
+        name = (inst.findtext('name') or '').strip()
+        note = gm_drum_note(name)
+        if note is None or inst.findtext('isMuted') == 'true': continue
+        layers = [(num(l, 'min', 0), num(l, 'max', 1), num(l, 'gain', 1), num(l, 'pitch', 0), str(folder/l.findtext('filename')))
+                  for l in inst.iter('layer') if l.findtext('filename') and (folder/l.findtext('filename')).is_file()]
+        if not layers and inst.findtext('filename') and (folder/inst.findtext('filename')).is_file():   # old kits: one sample
+            layers = [(0., 1., 1., 0., str(folder/inst.findtext('filename')))]
+        if not layers: continue
+        notes.setdefault(note, []).append(dict(name=name, volume=num(inst, 'volume', 1)*num(inst, 'gain', 1),
+                                               pan=(num(inst, 'pan_L', 1), num(inst, 'pan_R', 1)),
+                                               mute_group=int(num(inst, 'muteGroup', -1)), layers=sorted(layers)))
+    return dict(kind='hydrogen', path=str(folder), name=(root.findtext('name') or folder.name).strip(), notes=notes)
+
+
+# %% ../nbs/08_synth.ipynb #70965f93
+@functools.lru_cache(maxsize=512)
+def _drum_sample(path:str, sr:int, pitch:float=0.)->np.ndarray:
+    "A kit sample as stereo float32 (2, samples) at `sr`, `pitch` semitones up (cached per process)."
+    from stemsep.audio import load_audio
+    y, _ = load_audio(path, sr=int(round(sr/2**(pitch/12))), n_channels=2)   # fewer samples played at `sr` sound higher
+    return y
+
+def _kit_instrument(chosen:dict, note:int):
+    "The instrument a kit plays for GM `note`: its own, else a close relative's (`_DRUM_FALLBACK`), else None."
+    for _ in range(3):
+        if note in chosen: return chosen[note]
+        note = _DRUM_FALLBACK.get(note)
+    return None
+
+def play_hydrogen(track,           # a symusic drum track, in seconds
+                  kit:dict,        # from `load_hydrogen_kit`
+                  n_samples:int,   # length of the result
+                  sr:int,          # sample rate, Hz
+                  n_channels:int,  # 1 or 2
+                  rng,             # `np.random.Generator`: picks one instrument per note where the kit has several
+                 )->tuple:         # (float32 audio (n_channels, n_samples), description dict)
+    "Play a drum track on a Hydrogen kit: per note the velocity layer that covers its velocity, hi-hats choking each other."
+    chosen = {note: insts[int(rng.integers(len(insts)))] for note, insts in sorted(kit['notes'].items())}
+    hats = {id(chosen[h]) for h in _HATS if h in chosen}
+    hits = []                                  # (onset, instrument, velocity 0-1, choke group)
+    notes = track.notes.numpy()
+    for t, pitch, vel in sorted(zip(notes['time'].tolist(), notes['pitch'].tolist(), notes['velocity'].tolist())):
+        inst = _kit_instrument(chosen, int(pitch)); i = int(round(t*sr))
+        if inst is None or not 0 <= i < n_samples: continue
+        group = inst['mute_group'] if inst['mute_group'] >= 0 else ('hats' if id(inst) in hats else None)
+        hits.append((i, inst, vel/127, group))
+    out = np.zeros((2, n_samples)); fade = int(0.01*sr)
+    for k, (i, inst, v, group) in enumerate(hits):
+        layers = [l for l in inst['layers'] if l[0] <= v <= l[1]] or \
+                 sorted(inst['layers'], key=lambda l: min(abs(v - l[0]), abs(v - l[1])))[:1]
+        lo, hi, gain, pitch, path = layers[-1]
+        y = _drum_sample(path, sr, pitch)
+        end = min(y.shape[1], n_samples - i)
+        if group is not None:                  # the next hit of its choke group cuts it, with a 10-ms fade
+            nxt = next((j for j, _, _, g in hits[k+1:] if g == group and j > i), None)
+            if nxt is not None: end = min(end, nxt - i + fade)
+        env = np.ones(end); f = min(fade, end)
+        if end < y.shape[1]: env[end-f:] = np.linspace(1, 0, f)
+        out[:, i:i+end] += y[:, :end]*env*(v*gain*inst['volume'])*np.array(inst['pan'])[:, None]
+    desc = dict(hits=len(hits), instruments={int(n): chosen[n]['name'] for n in sorted(chosen)})
+    return (out if n_channels == 2 else out.mean(0, keepdims=True)).astype(np.float32), desc
+
+def render_drums(score,          # symusic Score in seconds (supplies the tempo map)
+                 track,          # its drum track
+                 kit:dict,       # from `find_instruments`: a SoundFont kit or a Hydrogen kit
+                 n_samples:int,  # length of the result
+                 sr:int,         # sample rate, Hz
+                 n_channels:int, # 1 or 2
+                 rng,            # `np.random.Generator`: the preset (SoundFont) or instruments (Hydrogen) are drawn from it
+                )->tuple:        # (float32 audio (n_channels, n_samples), description dict for the metadata)
+    "Render a drum track on a drum kit."
+    if kit['kind'] == 'hydrogen':
+        y, d = play_hydrogen(track, kit, n_samples, sr, n_channels, rng)
+        return y, dict(kit=kit['name'], kind='hydrogen', **d)
+    name, bank, program = kit['presets'][int(rng.integers(len(kit['presets'])))]
+    t = track.copy(); t.is_drum = bank == 128; t.program = program   # a drum-only SoundFont keeps its kit in a melodic bank
+    return render_track(score, t, kit['path'], n_samples, sr, n_channels), dict(kit=kit['name'], kind='soundfont', preset=f"{name} ({bank}:{program})")
+
+def find_instruments(soundfonts=None, # .sf2/.sf3 files or folders for melodic stems; None: the system's GM SoundFonts + TimGM6mb
+                     drumkits=None,   # SoundFonts, Hydrogen kit folders or folders of them; None: the drum banks of `soundfonts`, and every drum-only SoundFont and Hydrogen kit in the system
+                    )->dict:          # {'soundfonts': [Path], 'drumkits': [kit dict], 'skipped': {path: why}}
+    "The SoundFonts and drum kits that `stemsep synth` draws from."
+    is_sf = lambda p: p.suffix.lower() in SOUNDFONT_EXTS
+    skipped, found = {}, {}
+    def presets(p):
+        if p not in found:
+            try: found[p] = soundfont_presets(p)
+            except StemsepError as e: found[p] = None; skipped[str(p)] = str(e).split(': ', 1)[-1]
+        return found[p]
+    system = _files_under(SOUNDFONT_DIRS, is_sf)
+    if soundfonts is None:
+        gm = [p for p in system if presets(p) and sum(b < 128 for _, b, _ in presets(p)) >= 64]
+        sfs = sorted(set(gm) | {default_soundfont().resolve()})
+    else:
+        sfs = _files_under(soundfonts, is_sf)
+        for p in soundfonts:
+            if not Path(p).expanduser().exists(): raise StemsepError(f"{p}: SoundFont not found", exit_code=2)
+        if not sfs: raise StemsepError(f"{' '.join(map(str, soundfonts))}: no .sf2/.sf3 files there", exit_code=2)
+        for p in sfs:
+            if presets(p) is None: raise StemsepError(f"{p}: {skipped[str(p)]}", exit_code=2)
+    if drumkits is None: sources = sorted(set(sfs) | set(system)) + _files_under(HYDROGEN_DIRS, lambda p: p.name == 'drumkit.xml')
+    else:
+        for p in drumkits:
+            if not Path(p).expanduser().exists(): raise StemsepError(f"{p}: drum kit not found", exit_code=2)
+        sources = _files_under(drumkits, lambda p: is_sf(p) or p.name == 'drumkit.xml')
+        if not sources: raise StemsepError(f"{' '.join(map(str, drumkits))}: no SoundFonts or Hydrogen drumkit.xml there", exit_code=2)
+    kits = []
+    for p in sources:
+        if p.name == 'drumkit.xml':
+            kit = load_hydrogen_kit(p.parent)
+            if {35, 36} & set(kit['notes']) and {38, 40} & set(kit['notes']): kits.append(kit)
+            else: skipped[str(p.parent)] = 'no kick or snare among its instrument names'
+        elif presets(p) is not None:
+            kit = soundfont_kit(p, presets(p))
+            if kit: kits.append(kit)
+            elif drumkits is not None: skipped[str(p)] = 'no drum presets'
+    return dict(soundfonts=sfs, drumkits=kits, skipped=skipped)
+
+
 # %% ../nbs/08_synth.ipynb #a3af89c6
 TARGET_LUFS, TARGET_PEAK_DB = -13.0, -1.0   # Slakh's normalization_factor and target_peak
 
@@ -507,6 +705,7 @@ def render_song(out,                      # data set folder; the song goes to ou
                 seconds:float,            # song length
                 midi_files:list|None=None,# [(path, duration_s)] from `scan_midi`; None: the composer
                 soundfonts:list|None=None,# .sf2/.sf3 files, one drawn per stem; None: TimGM6mb
+                drumkits:list|None=None,  # kits from `find_instruments`, one drawn per drum track; None: drums play on their stem's SoundFont
                 seed:int=0,               # data set seed
                 effects:bool=False,       # random per-stem effects and gains
                 vocals:float=0.,          # chance that a synthetic singer (`sing`) performs the melody as a `Vocals` stem
@@ -535,6 +734,7 @@ def render_song(out,                      # data set folder; the song goes to ou
     song_uuid = uuid.UUID(bytes=rng.bytes(16)).hex
     melody, vrng = [], np.random.default_rng([int(seed), int(index), 1])   # the singer has its own draws
     drng = np.random.default_rng([int(seed), int(index), 2])               # and so do the drum layers
+    krng = np.random.default_rng([int(seed), int(index), 3])               # and the drum kits
     if vocals and vrng.random() < vocals:
         k, melody = melody_notes(score)
         if melody and vrng.random() < 0.5: score.tracks = [t for j, t in enumerate(score.tracks) if j != k]  # the singer takes the line
@@ -554,14 +754,19 @@ def render_song(out,                      # data set folder; the song goes to ou
             ldesc['db'] = float(drng.uniform(-6, 6)); ldesc['soundfont_kick'] = bool(drng.random() < 0.7)
             if not ldesc['soundfont_kick']:        # only the synthetic kick plays
                 track = track.copy(); track.notes = track.notes.filter(lambda nt: nt.pitch not in _KICKS, inplace=False)
-        y = render_track(score, track, sf, n, sr, n_channels)
+        if drum and drumkits:
+            kit = drumkits[int(krng.integers(len(drumkits)))]
+            y, extra['drumkit'] = render_drums(score, track, kit, n, sr, n_channels, krng)
+            extra['soundfont'] = kit['name'] if kit['kind'] == 'soundfont' else None
+        else: y = render_track(score, track, sf, n, sr, n_channels)
         if layer is not None:
             rms = np.sqrt(np.mean(y**2)); rms = rms if rms > 1e-6 else 0.1
             y = y + layer*rms/np.sqrt(np.mean(layer**2) + 1e-12)*10**(ldesc['db']/20)
         a = _finish_stem(y, sr, chain, effects, gain_db, pan, width, n_channels, extra)
         if layer is not None: extra['drum_layers'] = ldesc
         stems_meta[sid] = dict(audio_rendered=a is not None, inst_class=cls, is_drum=drum, midi_program_name=program_name(prog, drum),
-                               midi_saved=True, plugin_name=sf.name, program_num=prog, stemsep=extra)
+                               midi_saved=True, plugin_name=extra['drumkit']['kit'] if 'drumkit' in extra else sf.name,
+                               program_num=prog, stemsep=extra)
         if a is not None: audio[sid] = a     # silent: listed, not rendered, as Slakh does
     if melody:
         from symusic import Track, Note
@@ -621,7 +826,8 @@ def render_dataset(out,                       # data set folder (created)
                    n_songs:int,               # songs to render: Track00001 .. TrackNNNNN
                    seconds:float,             # length of each song
                    midi_dir=None,             # folder of MIDI files to take excerpts from; None: the composer
-                   soundfonts:list|None=None, # .sf2/.sf3 files; None: TimGM6mb from pretty_midi
+                   soundfonts:list|None=None, # .sf2/.sf3 files or folders; None: the system's GM SoundFonts + TimGM6mb
+                   drumkits=None,             # SoundFonts/Hydrogen kits or folders (`find_instruments`); None: all found; 'same': each drum track on its stem's SoundFont
                    seed:int=0,                # data set seed: same seed, same songs
                    workers:int=1,             # parallel processes
                    effects:bool=False,        # random per-stem effects and gains
@@ -638,12 +844,13 @@ def render_dataset(out,                       # data set folder (created)
     if n_channels not in (1, 2): raise StemsepError(f"--channels {n_channels}: must be 1 or 2", exit_code=2)
     for flag, p in (('--vocals', vocals), ('--drum-layers', drum_layers)):
         if not 0 <= p <= 1: raise StemsepError(f"{flag} {p}: must be a probability between 0 and 1", exit_code=2)
-    soundfonts = [Path(s) for s in (soundfonts or [default_soundfont()])]
-    for s in soundfonts:
-        if not s.is_file(): raise StemsepError(f"{s}: SoundFont not found", exit_code=2)
+    same = drumkits == 'same' or drumkits == ['same']
+    found = find_instruments(soundfonts, None if same else drumkits)
+    soundfonts, kits = found['soundfonts'], (None if same else found['drumkits'])
+    if kits == []: raise StemsepError("no drum kits found: give --drumkits FILE.sf2|KIT_FOLDER, or --drumkits same", exit_code=2)
     midi_files, midi_failed = scan_midi(midi_dir) if midi_dir else (None, {})
     out = make_dir(out)
-    jobs = [dict(out=out, index=i, seconds=seconds, midi_files=midi_files, soundfonts=soundfonts, seed=seed,
+    jobs = [dict(out=out, index=i, seconds=seconds, midi_files=midi_files, soundfonts=soundfonts, drumkits=kits, seed=seed,
                  effects=effects, vocals=vocals, drum_layers=drum_layers, n_channels=n_channels, force=force) for i in range(n_songs)]
     summary = dict(out=str(out), written=[], done=[], failed={}, midi_failed=midi_failed, audio_s=0., stems=0)
     t0 = time.time()
@@ -654,3 +861,20 @@ def render_dataset(out,                       # data set folder (created)
     summary['seconds'] = round(time.time() - t0, 2)
     summary['speed'] = round(summary['audio_s']/max(summary['seconds'], 1e-9), 1)
     return summary
+
+# %% ../nbs/08_synth.ipynb #b657ed80
+def _list_instruments(soundfonts, drumkits)->int:
+    "`stemsep synth --list`: the SoundFonts and drum kits found."
+    same = drumkits == ['same']
+    found = find_instruments(soundfonts, None if same else drumkits)
+    print(f"SoundFonts for melodic stems ({len(found['soundfonts'])}, one drawn per stem):")
+    for p in found['soundfonts']: print(f"  {p}")
+    if same: print("Drum kits: each drum track plays the drum bank of the SoundFont drawn for it (--drumkits same)")
+    else:
+        print(f"Drum kits ({len(found['drumkits'])}, one drawn per drum track):")
+        for k in found['drumkits']:
+            what = (f"Hydrogen kit, {sum(len(v) for v in k['notes'].values())} instruments on {len(k['notes'])} GM notes"
+                    if k['kind'] == 'hydrogen' else f"SoundFont, presets: {', '.join(p[0] for p in k['presets'])}")
+            print(f"  {k['name']}: {what}  ({k['path']})")
+    for p, why in found['skipped'].items(): print(f"  skipped {p}: {why}")
+    return 0
