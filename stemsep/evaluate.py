@@ -70,12 +70,15 @@ def score_stems(references:np.ndarray,  # (stems, channels, samples)
                 stems:tuple,            # names, in order
                )->dict:                 # stem -> {'SDR','SIR','SAR','ISR','SI-SDR'} (median over windows), dB
     "Per-track scores: BSSEval v4 medians over 1-s windows (NaN windows left out, as museval does) and SI-SDR."
-    frames = bss_eval_v4(references, estimates, sr)
+    # A silent reference (a song without bass) has no score, and museval refuses it: score the others without it
+    # (a silent source spans nothing, so the others' projections are the same) and give it NaN.
+    active = [i for i in range(len(stems)) if np.any(references[i])]
+    frames = bss_eval_v4(references[active], estimates[active], sr) if active else {}
     out = {}
     for i, name in enumerate(stems):
         scores = {}
         for k in ('SDR', 'SIR', 'SAR', 'ISR'):
-            scores[k] = _nanmedian(frames[k][i])
+            scores[k] = _nanmedian(frames[k][active.index(i)]) if i in active else float('nan')
         scores['SI-SDR'] = si_sdr(references[i], estimates[i])
         out[name] = scores
     return out
