@@ -4,7 +4,7 @@
 
 # %% ../nbs/06_evaluate.ipynb #23bf25f5
 from __future__ import annotations
-import dataclasses, functools, json, math, sys
+import dataclasses, functools, json, math, os, sys
 from pathlib import Path
 import numpy as np
 from .config import StemsepConfig, StemsepError, atomic_path, add_command
@@ -262,9 +262,12 @@ def markdown_table(summary:dict, # from `summarise`
     cols = [(s, m) for s in stems for m in summary if s in summary[m]]
     lines += ['', 'SDR per song, dB', '', '| song | seconds | ' + ' | '.join(f"{s} {m}" for s, m in cols) + ' |',
               '|---|---:|' + '---:|'*len(cols)]
-    for r in results:
+    paths = [Path(r['song']) for r in results]       # songs by their path under the data folder (two sets may share names)
+    root = Path(os.path.commonpath(paths)) if len(paths) > 1 else None
+    for r, path in zip(results, paths):
         sdr = lambda s, m: r['scores'].get(m, {}).get(s, {}).get('SDR')
-        lines.append(f"| {Path(r['song']).name} | {r['seconds']:.1f} | " + ' | '.join(_fmt(sdr(s, m)) for s, m in cols) + ' |')
+        name = path.relative_to(root).as_posix() if root is not None and path != root else path.name
+        lines.append(f"| {name} | {r['seconds']:.1f} | " + ' | '.join(_fmt(sdr(s, m)) for s, m in cols) + ' |')
     return '\n'.join(lines) + '\n'
 
 def bar_plot(summary:dict, # from `summarise`
