@@ -28,7 +28,33 @@ def museval_metrics():
     mspec = importlib.util.spec_from_file_location('stemsep._museval_metrics', path)
     module = importlib.util.module_from_spec(mspec)
     mspec.loader.exec_module(module)
+    module.np = _NumpyWithSharedSolve()     # this copy only: `import museval` elsewhere is untouched
     return module
+
+class _NumpyWithSharedSolve:
+    """numpy for the private museval copy, with a `linalg.solve` that factors each matrix once.
+
+    museval solves the same Gram matrix of the references (stems x channels x 512 lags square: 4096 rows for four
+    stereo stems) once per estimated stem, and again for every method scored against the same references, each
+    solve seconds long. The LU factors of the last few matrices are kept (keyed by the matrix's bytes), so that a
+    song's model, oracle and baselines share them. Same LAPACK routines as `numpy.linalg.solve` (getrf + getrs)."""
+    def __init__(self, keep:int=5):
+        import types
+        self._lu, self._keep = {}, keep
+        self.linalg = types.SimpleNamespace(solve=self._solve, lstsq=np.linalg.lstsq, LinAlgError=np.linalg.LinAlgError,
+                                            linalg=types.SimpleNamespace(LinAlgError=np.linalg.LinAlgError))
+    def __getattr__(self, name): return getattr(np, name)
+    def _solve(self, a, b):
+        import hashlib, scipy.linalg
+        a = np.ascontiguousarray(a)
+        key = (a.shape, hashlib.blake2b(a.data, digest_size=16).digest())
+        lu = self._lu.pop(key, None)
+        if lu is None:
+            lu = scipy.linalg.lu_factor(a, check_finite=False)
+            if not np.all(np.diag(lu[0])): raise np.linalg.LinAlgError('singular matrix')   # museval then uses lstsq
+        self._lu[key] = lu                                  # most recently used last
+        while len(self._lu) > self._keep: self._lu.pop(next(iter(self._lu)))
+        return scipy.linalg.lu_solve(lu, b, check_finite=False)
 
 def bss_eval_v4(references:np.ndarray,  # (stems, channels, samples) true stems
                 estimates:np.ndarray,   # (stems, channels, samples) estimated stems, same shape
