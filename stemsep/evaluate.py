@@ -307,11 +307,13 @@ def bar_plot(summary:dict, # from `summarise`
     import matplotlib.pyplot as plt
     methods = list(summary)
     fig, ax = plt.subplots(figsize=(1.8 + 1.6*len(stems), 3.6))
-    width = .8/len(methods)
+    per_stem = [[m for m in methods if s in summary[m]] for s in stems]   # a baseline only where it estimates the track
+    width = .8/max(len(ms) for ms in per_stem)
     for i, m in enumerate(methods):
-        at = [j for j, s in enumerate(stems) if s in summary[m]]          # a baseline only where it estimates the track
+        at = [j for j, s in enumerate(stems) if s in summary[m]]
+        x = [j + (per_stem[j].index(m) - (len(per_stem[j]) - 1)/2)*width for j in at]   # the track's bars side by side
         vals = [summary[m][stems[j]]['SDR'] for j in at]
-        bars = ax.bar(np.array(at) + (i - (len(methods) - 1)/2)*width, np.nan_to_num(vals), width, label=m)
+        bars = ax.bar(x, np.nan_to_num(vals), width, label=m, color=f'C{METHODS.index(m) if m in METHODS else i}')   # a method's colour in every plot
         ax.bar_label(bars, labels=[_fmt(v) for v in vals], fontsize=8)
     ax.set_xticks(np.arange(len(stems)), stems)
     ax.axhline(0, color='k', lw=.6)
