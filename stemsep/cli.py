@@ -15,7 +15,8 @@ from .data import list_presets, print_summary, write_tracks
 from .preprocess import preprocess
 from .train import BEST_WEIGHTS, train
 from .predict import (_check_collisions, _check_options, _expand_inputs, _mix_name, _unique_inputs,
-                             default_model_path, load_separator, output_paths, parse_mix, separate_file)
+                             DEFAULT_MODEL, default_model_path, describe_models, load_separator, output_paths,
+                             parse_mix, separate_file)
 from .evaluate import evaluate_folder
 from .synth import _list_instruments, render_dataset, SOUNDFONT_DIRS
 from .pipeline import DEMO_SONG, LAYOUT, PipelineHandler, run_demo
@@ -298,7 +299,8 @@ def add_separate(subparsers, # from `ArgumentParser.add_subparsers`
                     "model's stems and write one file per stem or --mix (WAV, FLAC, MP3, Ogg Vorbis or M4A), as long as the input, at its "
                     'sample rate and channel count.')
     p.add_argument('files', nargs='+', metavar='FILE', help='audio files, or folders of audio files')
-    add_options(p, 'model', model=dict(help='trained model: the .weights.h5/.h5/.keras file `stemsep train` ' 'wrote, or its folder; default: the built-in drums/accompaniment model'))
+    p.add_argument('-m', '--model', default=None, metavar='NAME|PATH', help=f'a built-in model: {describe_models()}; '
+                   f'or a trained model: the .weights.h5/.h5/.keras file `stemsep train` wrote, or its folder (default: {DEFAULT_MODEL})')
     p.add_argument('-o', '--output', default='results', help='output folder')
     p.add_argument('--mix', action='append', metavar='EXPR', help="an output: a stem ('drums'), a sum ('drums+bass'), "
                    "a complement ('all-drums'), optionally named ('backing=all-drums'); repeat for more; default: every stem")
@@ -327,9 +329,12 @@ def evaluate_command(args, # parsed `stemsep evaluate` arguments
     "Handler of `stemsep evaluate`."
     from stemsep.utils import require_extra
     require_extra('train', 'matplotlib')
+    if args.stems and not args.no_model:
+        raise StemsepError("--stems goes with --no-model (a model brings its own stems)", exit_code=2)
     if args.no_model:
         from stemsep.predict import load_separator
         cfg = load_separator(args.model)[1] if args.model else StemsepConfig()
+        if args.stems: cfg = dataclasses.replace(cfg, stems=tuple(s.strip() for s in args.stems.split(',') if s.strip()))
         model = None
     else:
         from stemsep.predict import load_separator, default_model_path
@@ -347,13 +352,15 @@ def evaluate_command(args, # parsed `stemsep evaluate` arguments
 def add_evaluate(subparsers, # from `ArgumentParser.add_subparsers`
            ):
     "Add `stemsep evaluate`."
-    p = add_command(subparsers, 'evaluate', evaluate_command, help='SDR/SIR/SAR/SI-SDR of a model beside an oracle mask and a baseline',
+    p = add_command(subparsers, 'evaluate', evaluate_command, help='SDR/SIR/SAR/SI-SDR of a model beside an oracle mask and baselines',
         description='Separate every song folder under DATA (mix.* and one file per track, as `stemsep stems` writes; '
-                    'MUSDB18-HQ folders work too) and score the model, the oracle ideal ratio mask and the HPSS baseline '
+                    'MUSDB18-HQ folders work too) and score the model, the oracle ideal ratio mask and the baselines without training (HPSS for drums, '
+                    'a 150-Hz low-pass for bass, REPET-SIM for vocals) '
                     'with BSSEval v4 (museval) and SI-SDR. Writes results.json, results.md and results.png.')
     p.add_argument('data', metavar='DATA', help='folder of song folders (or one song folder)')
-    add_options(p, 'model', model=dict(help='trained model file or folder; default: the built-in model'))
-    p.add_argument('--no-model', action='store_true', help='score only the oracle and the baseline (with --model: at its STFT and stems)')
+    add_options(p, 'model', model=dict(metavar='NAME|PATH', help='built-in model name or trained model file or folder; default: the built-in drums_accompaniment'))
+    p.add_argument('--no-model', action='store_true', help='score only the oracle and the baselines (with --model: at its STFT and stems)')
+    p.add_argument('--stems', metavar='A,B,..', help="with --no-model: these tracks (e.g. drums,bass,vocals,other) instead of the model's")
     p.add_argument('-o', '--output', default='results/eval', help='report folder')
     add_options(p, 'max_seconds', max_seconds=dict(help='evaluate at most this much of each song (museval is slow)'))
     add_options(p, 'offset')
@@ -428,9 +435,11 @@ def add_run(subparsers, # from `ArgumentParser.add_subparsers`
     p = add_command(subparsers, 'demo', _cli_demo, help='separate a real recording with the built-in model and score it',
         description=f'Separate "{DEMO_SONG}" (the MUSDB18 excerpt that the stempeg package ships; CC BY-NC-SA 3.0) '
                     'with the built-in model, write its tracks, and print SDR against the real stems beside the oracle '
-                    'ratio mask and the HPSS baseline.')
+                    "ratio mask and each stem's baseline without training (HPSS for drums, low-pass for bass, REPET-SIM for vocals).")
     p.add_argument('-o', '--output', default='results', help='the tracks go to OUTPUT/demo/: mixture.wav and one WAV per stem')
-    add_options(p, 'model', model=dict(help='model file or folder (default: the built-in drums/accompaniment model)'))
+    from stemsep.predict import describe_models
+    p.add_argument('-m', '--model', metavar='NAME|PATH', help=f'a built-in model ({describe_models()}) or a model file or folder '
+                   '(default: drums_accompaniment)')
     add_options(p, 'duration', duration=dict(help='separate at most this many seconds (default: the whole 6-s excerpt)'))
     add_options(p, 'force', force=dict(help='overwrite earlier demo outputs'))
     return p

@@ -4,7 +4,7 @@
 
 # %% ../nbs/06_evaluate.ipynb #23bf25f5
 from __future__ import annotations
-import functools, json, math, sys
+import dataclasses, functools, json, math, os, sys
 from pathlib import Path
 import numpy as np
 from .config import StemsepConfig, StemsepError
@@ -12,9 +12,9 @@ from .utils import atomic_path
 from .audio import load_audio, convert_channels, stft, istft, AUDIO_EXTS
 
 # %% auto #0
-__all__ = ['METHODS', 'METRICS', 'museval_metrics', 'bss_eval_v4', 'si_sdr', 'score_stems', 'oracle_irm', 'hpss_baseline',
-           'find_song_folders', 'load_song', 'evaluate_song', 'summarise', 'markdown_table', 'bar_plot',
-           'evaluate_folder']
+__all__ = ['BASELINES', 'METHODS', 'METRICS', 'museval_metrics', 'bss_eval_v4', 'si_sdr', 'score_stems', 'oracle_irm',
+           'hpss_baseline', 'lowpass_baseline', 'repet_sim_baseline', 'baseline_estimates', 'find_song_folders',
+           'load_song', 'evaluate_song', 'summarise', 'markdown_table', 'bar_plot', 'evaluate_folder']
 
 # %% ../nbs/06_evaluate.ipynb #88c20baf
 @functools.lru_cache(maxsize=1)
@@ -28,7 +28,33 @@ def museval_metrics():
     mspec = importlib.util.spec_from_file_location('stemsep._museval_metrics', path)
     module = importlib.util.module_from_spec(mspec)
     mspec.loader.exec_module(module)
+    module.np = _NumpyWithSharedSolve()     # this copy only: `import museval` elsewhere is untouched
     return module
+
+class _NumpyWithSharedSolve:
+    """numpy for the private museval copy, with a `linalg.solve` that factors each matrix once.
+
+    museval solves the same Gram matrix of the references (stems x channels x 512 lags square: 4096 rows for four
+    stereo stems) once per estimated stem, and again for every method scored against the same references, each
+    solve seconds long. The LU factors of the last few matrices are kept (keyed by the matrix's bytes), so that a
+    song's model, oracle and baselines share them. Same LAPACK routines as `numpy.linalg.solve` (getrf + getrs)."""
+    def __init__(self, keep:int=5):
+        import types
+        self._lu, self._keep = {}, keep
+        self.linalg = types.SimpleNamespace(solve=self._solve, lstsq=np.linalg.lstsq, LinAlgError=np.linalg.LinAlgError,
+                                            linalg=types.SimpleNamespace(LinAlgError=np.linalg.LinAlgError))
+    def __getattr__(self, name): return getattr(np, name)
+    def _solve(self, a, b):
+        import hashlib, scipy.linalg
+        a = np.ascontiguousarray(a)
+        key = (a.shape, hashlib.blake2b(a.data, digest_size=16).digest())
+        lu = self._lu.pop(key, None)
+        if lu is None:
+            lu = scipy.linalg.lu_factor(a, check_finite=False)
+            if not np.all(np.diag(lu[0])): raise np.linalg.LinAlgError('singular matrix')   # museval then uses lstsq
+        self._lu[key] = lu                                  # most recently used last
+        while len(self._lu) > self._keep: self._lu.pop(next(iter(self._lu)))
+        return scipy.linalg.lu_solve(lu, b, check_finite=False)
 
 def bss_eval_v4(references:np.ndarray,  # (stems, channels, samples) true stems
                 estimates:np.ndarray,   # (stems, channels, samples) estimated stems, same shape
@@ -70,12 +96,15 @@ def score_stems(references:np.ndarray,  # (stems, channels, samples)
                 stems:tuple,            # names, in order
                )->dict:                 # stem -> {'SDR','SIR','SAR','ISR','SI-SDR'} (median over windows), dB
     "Per-track scores: BSSEval v4 medians over 1-s windows (NaN windows left out, as museval does) and SI-SDR."
-    frames = bss_eval_v4(references, estimates, sr)
+    # A silent reference (a song without bass) has no score, and museval refuses it: score the others without it
+    # (a silent source spans nothing, so the others' projections are the same) and give it NaN.
+    active = [i for i in range(len(stems)) if np.any(references[i])]
+    frames = bss_eval_v4(references[active], estimates[active], sr) if active else {}
     out = {}
     for i, name in enumerate(stems):
         scores = {}
         for k in ('SDR', 'SIR', 'SAR', 'ISR'):
-            scores[k] = _nanmedian(frames[k][i])
+            scores[k] = _nanmedian(frames[k][active.index(i)]) if i in active else float('nan')
         scores['SI-SDR'] = si_sdr(references[i], estimates[i])
         out[name] = scores
     return out
@@ -106,6 +135,59 @@ def hpss_baseline(mixture:np.ndarray,  # (channels, samples)
     d = stems.index('drums')
     out[d] = istft(perc_mask*mix_spec, cfg, length=mixture.shape[-1])
     if len(stems) == 2: out[1 - d] = istft(harm_mask*mix_spec, cfg, length=mixture.shape[-1])
+    return out
+
+# %% ../nbs/06_evaluate.ipynb #fb949380
+def lowpass_baseline(mixture:np.ndarray,  # (channels, samples)
+                     cfg:StemsepConfig,   # supplies the STFT and the stem names
+                     cutoff_hz:float=150., # bins below this go to 'bass'
+                    )->np.ndarray:        # (stems, channels, samples)
+    "No-training baseline: the STFT bins below `cutoff_hz` for 'bass', the rest for the one other stem, else the mixture."
+    stems = cfg.stems
+    out = np.repeat(mixture[None], len(stems), axis=0).astype(np.float32)
+    if 'bass' not in stems: return out
+    mix_spec = stft(mixture, cfg)                                  # (channels, n_freq, frames)
+    low = (np.arange(mix_spec.shape[-2])*cfg.sr/cfg.n_fft < cutoff_hz)[:, None].astype(np.float32)
+    b = stems.index('bass')
+    out[b] = istft(low*mix_spec, cfg, length=mixture.shape[-1])
+    if len(stems) == 2: out[1 - b] = istft((1 - low)*mix_spec, cfg, length=mixture.shape[-1])
+    return out
+
+def repet_sim_baseline(mixture:np.ndarray,  # (channels, samples)
+                       cfg:StemsepConfig,   # supplies the STFT and the stem names
+                       width_s:float=2.,    # similar frames must be at least this far apart, seconds (librosa's example: 2)
+                       margin_background:float=2., # soft-mask margin of the background (librosa's example: 2)
+                       margin_voice:float=10.,     # soft-mask margin of the voice (librosa's example: 10)
+                      )->np.ndarray:        # (stems, channels, samples)
+    "No-training baseline: REPET-SIM's non-repeating foreground for 'vocals', its background for the one other stem."
+    import librosa
+    stems = cfg.stems
+    out = np.repeat(mixture[None], len(stems), axis=0).astype(np.float32)
+    if 'vocals' not in stems: return out
+    mix_spec = stft(mixture, cfg)                                  # (channels, n_freq, frames)
+    mag = np.abs(mix_spec).mean(0)                                 # one similarity for all channels, as a listener hears it
+    n_frames = mag.shape[-1]
+    if n_frames < 5: return out                                    # too short to compare frames
+    width = int(np.clip(round(width_s*cfg.sr/cfg.hop_length), 1, (n_frames - 1)//2 - 1))   # librosa's limit
+    repeating = np.minimum(mag, librosa.decompose.nn_filter(mag, aggregate=np.median, metric='cosine', width=width))
+    voice_mask = librosa.util.softmask(mag - repeating, margin_voice*repeating, power=2)
+    v = stems.index('vocals')
+    out[v] = istft(voice_mask*mix_spec, cfg, length=mixture.shape[-1])
+    if len(stems) == 2:
+        background_mask = librosa.util.softmask(repeating, margin_background*(mag - repeating), power=2)
+        out[1 - v] = istft(background_mask*mix_spec, cfg, length=mixture.shape[-1])
+    return out
+
+BASELINES = {'HPSS': ('drums', hpss_baseline), 'low-pass': ('bass', lowpass_baseline), 'REPET-SIM': ('vocals', repet_sim_baseline)}
+
+def baseline_estimates(mixture:np.ndarray,  # (channels, samples)
+                       cfg:StemsepConfig,   # the stems to estimate and the STFT
+                      )->dict:              # method -> (estimates (stems, channels, samples), the stems it estimates)
+    "Every baseline of `BASELINES` that applies to `cfg.stems` (its stem is one of them), with the stems it speaks about."
+    out = {}
+    for method, (stem, fn) in BASELINES.items():
+        if stem not in cfg.stems: continue
+        out[method] = (fn(mixture, cfg), tuple(cfg.stems) if len(cfg.stems) == 2 else (stem,))
     return out
 
 # %% ../nbs/06_evaluate.ipynb #952d5b8d
@@ -152,7 +234,7 @@ def load_song(folder,                 # song folder: mix.* (or mixture.*) and on
     return mix.astype(np.float32), refs.astype(np.float32)
 
 # %% ../nbs/06_evaluate.ipynb #24d204d8
-METHODS = ('model', 'oracle', 'baseline')
+METHODS = ('model', 'oracle', *BASELINES)
 METRICS = ('SDR', 'SIR', 'SAR', 'ISR', 'SI-SDR')
 
 def evaluate_song(model,                  # keras model, or None to score the references only
@@ -163,27 +245,31 @@ def evaluate_song(model,                  # keras model, or None to score the re
                   mix_file:bool=False,    # see `load_song`
                   **kwargs,               # for `separate_array`: batch_size, join, wiener, power
                  )->dict:                 # {'song', 'seconds', 'scores': {method: {stem: {metric: dB}}}}
-    "Scores of the model, the oracle mask and the baseline on one song."
+    "Scores of the model, the oracle mask and each baseline (on the stems it estimates) on one song."
     from stemsep.predict import separate_array
     mix, refs = load_song(folder, cfg, max_seconds, offset_s, mix_file)
     estimates = {}
     if model is not None:
         est = separate_array(model, cfg, mix, cfg.sr, **kwargs)
-        estimates['model'] = np.stack([est[s] for s in cfg.stems])
-    estimates['oracle'] = oracle_irm(refs, cfg)
-    estimates['baseline'] = hpss_baseline(mix, cfg)
-    scores = {m: score_stems(refs, e, cfg.sr, cfg.stems) for m, e in estimates.items()}
+        estimates['model'] = (np.stack([est[s] for s in cfg.stems]), cfg.stems)
+    estimates['oracle'] = (oracle_irm(refs, cfg), cfg.stems)
+    estimates.update(baseline_estimates(mix, cfg))
+    scores = {}
+    for m, (e, stems) in estimates.items():
+        s = score_stems(refs, e, cfg.sr, cfg.stems)
+        scores[m] = {k: s[k] for k in cfg.stems if k in stems}
     return dict(song=str(folder), seconds=round(refs.shape[-1]/cfg.sr, 3), scores=scores)
 
 def summarise(results:list, # `evaluate_song` results
               stems:tuple,  # the stems, in order
-             )->dict:       # {method: {stem: {metric: median over songs}}}
+             )->dict:       # {method: {stem: {metric: median over songs}}}, a method only with the stems it estimates
     "Median over songs of every score (songs where a score is undefined are left out of its median)."
     out = {}
     for method in METHODS:
         rows = [r['scores'][method] for r in results if method in r['scores']]
         if not rows: continue
-        out[method] = {s: {k: _nanmedian([r[s][k] for r in rows]) for k in METRICS} for s in stems}
+        out[method] = {s: {k: _nanmedian([r[s][k] for r in rows if s in r]) for k in METRICS}
+                       for s in stems if any(s in r for r in rows)}
     return out
 
 # %% ../nbs/06_evaluate.ipynb #19dfc1a3
@@ -193,18 +279,21 @@ def markdown_table(summary:dict, # from `summarise`
                    results:list, # per-song results of `evaluate_song`
                    stems:tuple,  # track names, in order
                   )->str:
-    "Markdown: median over songs per track and method, then SDR per song."
+    "Markdown: median over songs per track and method (the baselines on the tracks they estimate), then SDR per song."
     lines = [f"Median over {len(results)} songs (BSSEval v4, median over 1-s windows; SI-SDR over the track), dB", '',
              '| track | method | SDR | SIR | SAR | ISR | SI-SDR |', '|---|---|---:|---:|---:|---:|---:|']
     for s in stems:
         for m in summary:
-            lines.append(f"| {s} | {m} | " + ' | '.join(_fmt(summary[m][s][k]) for k in METRICS) + ' |')
-    methods = list(summary)
-    lines += ['', 'SDR per song, dB', '', '| song | seconds | ' + ' | '.join(f"{s} {m}" for s in stems for m in methods) + ' |',
-              '|---|---:|' + '---:|'*(len(stems)*len(methods))]
-    for r in results:
-        lines.append(f"| {Path(r['song']).name} | {r['seconds']:.1f} | "
-                     + ' | '.join(_fmt(r['scores'][m][s]['SDR']) for s in stems for m in methods) + ' |')
+            if s in summary[m]: lines.append(f"| {s} | {m} | " + ' | '.join(_fmt(summary[m][s][k]) for k in METRICS) + ' |')
+    cols = [(s, m) for s in stems for m in summary if s in summary[m]]
+    lines += ['', 'SDR per song, dB', '', '| song | seconds | ' + ' | '.join(f"{s} {m}" for s, m in cols) + ' |',
+              '|---|---:|' + '---:|'*len(cols)]
+    paths = [Path(r['song']) for r in results]       # songs by their path under the data folder (two sets may share names)
+    root = Path(os.path.commonpath(paths)) if len(paths) > 1 else None
+    for r, path in zip(results, paths):
+        sdr = lambda s, m: r['scores'].get(m, {}).get(s, {}).get('SDR')
+        name = path.relative_to(root).as_posix() if root is not None and path != root else path.name
+        lines.append(f"| {name} | {r['seconds']:.1f} | " + ' | '.join(_fmt(sdr(s, m)) for s, m in cols) + ' |')
     return '\n'.join(lines) + '\n'
 
 def bar_plot(summary:dict, # from `summarise`
@@ -212,16 +301,19 @@ def bar_plot(summary:dict, # from `summarise`
              path,         # the PNG to write
              title:str='', # plot title
             )->Path:
-    "PNG of the median SDR per track: model, oracle and baseline side by side."
+    "PNG of the median SDR per track: model, oracle and the track's baselines side by side."
     import matplotlib
     matplotlib.use('Agg')
     import matplotlib.pyplot as plt
     methods = list(summary)
     fig, ax = plt.subplots(figsize=(1.8 + 1.6*len(stems), 3.6))
-    width = .8/len(methods)
+    per_stem = [[m for m in methods if s in summary[m]] for s in stems]   # a baseline only where it estimates the track
+    width = .8/max(len(ms) for ms in per_stem)
     for i, m in enumerate(methods):
-        vals = [summary[m][s]['SDR'] for s in stems]
-        bars = ax.bar(np.arange(len(stems)) + (i - (len(methods) - 1)/2)*width, np.nan_to_num(vals), width, label=m)
+        at = [j for j, s in enumerate(stems) if s in summary[m]]
+        x = [j + (per_stem[j].index(m) - (len(per_stem[j]) - 1)/2)*width for j in at]   # the track's bars side by side
+        vals = [summary[m][stems[j]]['SDR'] for j in at]
+        bars = ax.bar(x, np.nan_to_num(vals), width, label=m, color=f'C{METHODS.index(m) if m in METHODS else i}')   # a method's colour in every plot
         ax.bar_label(bars, labels=[_fmt(v) for v in vals], fontsize=8)
     ax.set_xticks(np.arange(len(stems)), stems)
     ax.axhline(0, color='k', lw=.6)
@@ -239,7 +331,7 @@ def evaluate_folder(model,                # keras model, path of a trained model
                     progress:bool=True,   # progress bar over songs
                     **kwargs,             # max_seconds, offset_s, mix_file, batch_size, join, wiener, power
                    )->dict:               # {'summary', 'songs', 'failed', 'files'}
-    "Evaluate model, oracle and baseline on every song under `data` and write the report."
+    "Evaluate model, oracle and baselines on every song under `data` and write the report."
     from tqdm.auto import tqdm
     if isinstance(model, (str, Path)):
         from stemsep.predict import load_separator

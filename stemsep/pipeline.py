@@ -188,13 +188,14 @@ class PipelineHandler:
     def predict(self, song=None,                # audio file; None: `data/song_to_seperate/seperateMyTracks.wav`
                 mixes=None,                     # `--mix` expressions (e.g. ['drums', 'backing=all-drums']); None: every stem
                 force:bool=False,               # overwrite earlier results; else songs already separated are skipped
+                model=None,                     # a built-in model's name (e.g. 'four_stems') or a model path; None: `model_path()`
                 **kwargs,                       # more options of `separate_file` (fmt, duration_s, wiener, ...)
                )->list:                         # the paths written (empty when already done)
         "Separate a song with the trained model (or the built-in one) into `results/<song>/<track>.wav`."
         from stemsep.predict import separate_file
         song = Path(song) if song is not None else self.paths['song']
         if not song.is_file(): raise StemsepError(f"{song}: no song to separate; put one there or pass song=...")
-        model = self.model_path()
+        model = model or self.model_path()
         written = separate_file(model, None, song, self.paths['results'], mixes=mixes, force=force,
                                 skip_existing=not force, progress=self.progress, **kwargs)
         self.log(f"predict: {song.name} with {model} -> " + (', '.join(str(p) for p in written) if written
@@ -307,33 +308,37 @@ def demo_tracks(cfg:StemsepConfig,        # the model's configuration: its stems
     return refs.sum(0), refs
 
 def run_demo(out_dir='results',         # the separated tracks go to out_dir/demo/<stem>.wav
-             model=None,                # model file or folder; None: the built-in model
+             model=None,                # a built-in model's name, or a model file or folder; None: the built-in drums/accompaniment
              force:bool=False,          # overwrite earlier demo outputs
              duration_s:float|None=None,# separate at most this much (the excerpt is 6 s)
              log=print,                 # where the report lines go
             )->dict:                    # {'files': [...], 'scores': {method: {stem: {metric: dB}}}}
-    "Separate the demo recording, write its tracks and score them beside the oracle mask and the HPSS baseline."
+    "Separate the demo recording, write its tracks and score them beside the oracle mask and each stem's baseline."
     import numpy as np
-    from stemsep.predict import load_separator, default_model_path, separate_array
-    from stemsep.evaluate import score_stems, oracle_irm, hpss_baseline
+    from stemsep.predict import load_separator, DEFAULT_MODEL, separate_array
+    from stemsep.evaluate import score_stems, oracle_irm, baseline_estimates
     from stemsep.audio import write_audio
-    model_path = Path(model) if model else default_model_path()
-    net, cfg = load_separator(model_path)
+    net, cfg = load_separator(model or DEFAULT_MODEL)
     song_dir = Path(out_dir)/'demo'          # a name without spaces, easy to type
     files = [song_dir/f'{s}.wav' for s in ('mixture', *cfg.stems)]
     existing = [p for p in files if p.exists()]
     if existing and not force: raise StemsepError(f"{existing[0]}: exists already (use --force to overwrite)")
     mix, refs = demo_tracks(cfg, duration_s)
     est = separate_array(net, cfg, mix, cfg.sr)
-    estimates = dict(model=np.stack([est[s] for s in cfg.stems]), oracle=oracle_irm(refs, cfg), baseline=hpss_baseline(mix, cfg))
-    scores = {m: score_stems(refs, e, cfg.sr, cfg.stems) for m, e in estimates.items()}
+    estimates = dict(model=(np.stack([est[s] for s in cfg.stems]), cfg.stems), oracle=(oracle_irm(refs, cfg), cfg.stems),
+                     **baseline_estimates(mix, cfg))           # method -> (estimates, the stems it speaks about)
+    scores = {m: {s: v for s, v in score_stems(refs, e, cfg.sr, cfg.stems).items() if s in stems}
+              for m, (e, stems) in estimates.items()}
     write_audio(files[0], mix, cfg.sr, force=force)
     for p, s in zip(files[1:], cfg.stems): write_audio(p, est[s], cfg.sr, force=force)
-    log(f"{DEMO_SONG}: {mix.shape[-1]/cfg.sr:.1f} s, {mix.shape[0]} channels, model {model_path.name}")
-    log(f"{'SDR (dB)':<16}" + ''.join(f"{m:>10}" for m in ('model', 'oracle', 'HPSS')))
+    log(f"{DEMO_SONG}: {mix.shape[-1]/cfg.sr:.1f} s, {mix.shape[0]} channels, model {model or DEFAULT_MODEL}")
+    log(f"{'SDR (dB)':<16}" + ''.join(f"{m:>10}" for m in scores))
     for s in cfg.stems:
-        log(f"{s:<16}" + ''.join(f"{scores[m][s]['SDR']:>10.2f}" for m in ('model', 'oracle', 'baseline')))
-    log("(BSSEval v4 SDR, median over 1-s windows; oracle: ideal ratio mask; HPSS: librosa's harmonic/percussive split)")
+        log(f"{s:<16}" + ''.join(f"{scores[m][s]['SDR']:>10.2f}" if s in scores[m] else f"{'–':>10}" for m in scores))
+    notes = dict(HPSS="librosa's harmonic/percussive split", **{'low-pass': 'the bins below 150 Hz',
+                 'REPET-SIM': "librosa's repeating-pattern soft mask"})
+    log("(BSSEval v4 SDR, median over 1-s windows; oracle: ideal ratio mask; "
+        + '; '.join(f"{m}: {notes[m]}" for m in scores if m in notes) + ")")
     log("wrote " + ', '.join(str(p) for p in files))
     log(f"Recording: {DEMO_CREDIT}.")
     return dict(files=files, scores=scores)

@@ -13,23 +13,59 @@ from .utils import atomic_path, make_dir
 from .audio import load_audio, stft, istft, AUDIO_EXTS, AudioFormat, as_format, audio_writer
 
 # %% auto #0
-__all__ = ['SILENCE', 'default_model_path', 'load_separator', 'predict_magnitudes', 'soft_masks', 'wiener_refine',
-           'separate_spectrogram', 'separate_chunk', 'iter_separated', 'separate_array', 'parse_mix', 'output_paths',
-           'separate_file']
+__all__ = ['DEFAULT_MODEL', 'SILENCE', 'builtin_models', 'describe_models', 'resolve_model', 'default_model_path',
+           'load_separator', 'predict_magnitudes', 'soft_masks', 'wiener_refine', 'separate_spectrogram',
+           'separate_chunk', 'iter_separated', 'separate_array', 'parse_mix', 'output_paths', 'separate_file']
 
 # %% ../nbs/05_predict.ipynb #3e840455
+DEFAULT_MODEL = 'drums_accompaniment'     # the built-in model `stemsep separate` uses without --model
+
+def builtin_models(assets=None, # folder of built-in model folders; None: the package's `stemsep/assets`
+                  )->dict:      # name -> {'path': model file, 'stems': tuple, 'size_mb': float}, sorted by name
+    "The models that ship with stemsep: every `assets/<name>/` holding a `config.json` and a model file."
+    import json
+    assets = Path(assets) if assets is not None else Path(stemsep.__file__).parent/'assets'
+    out = {}
+    for cfg_path in sorted(assets.glob('*/config.json')):
+        folder = cfg_path.parent
+        model = next((folder/n for n in ('model.npz', 'model.weights.h5', 'model.keras', 'model.h5') if (folder/n).is_file()), None)
+        try: stems = tuple(json.loads(cfg_path.read_text())['stems'])
+        except (OSError, ValueError, KeyError, TypeError): stems = None
+        if model is None or not stems: continue     # an incomplete asset folder is no model (listing it would fail later)
+        out[folder.name] = dict(path=model, stems=stems, size_mb=round(model.stat().st_size/2**20, 1))
+    return out
+
+def describe_models(models:dict|None=None, # from `builtin_models`; None: the package's
+                   )->str:                 # "name (stem, stem; N MB), ..."
+    "One line naming every built-in model with its stems and size, for help texts and errors."
+    models = builtin_models() if models is None else models
+    return ', '.join(f"{n} ({', '.join(m['stems'])}; {m['size_mb']:g} MB)" for n, m in models.items()) or 'none installed'
+
+def resolve_model(model,       # a built-in model's name (`builtin_models`), or the path of a model file or folder
+                  assets=None, # where built-in models live; None: the package's
+                 )->Path:      # the model file or folder
+    "Path of a model named by built-in name or by path; one-line `StemsepError` listing the built-in ones otherwise."
+    name, path = str(model), Path(model)
+    bare = path.parent == Path('.') and not path.suffix and not name.startswith('.')   # a word, not a path
+    models = builtin_models(assets) if bare else {}
+    if name in models: return models[name]['path']       # a name wins over a same-named folder here; use ./NAME for that
+    if path.exists(): return path
+    if bare: raise StemsepError(f"--model {name}: no such built-in model (built-in: {describe_models(builtin_models(assets))}) "
+                                "nor file; pass a built-in name or the path of a trained model", exit_code=2)
+    raise StemsepError(f"{path}: model file not found")
+
 def default_model_path()->Path:
     "Weights file of the built-in drums/accompaniment model; `StemsepError` if it is not installed."
-    path = Path(stemsep.__file__).parent/'assets'/'drums_accompaniment'/'model.npz'   # float16 weights, config inside
+    path = Path(stemsep.__file__).parent/'assets'/DEFAULT_MODEL/'model.npz'   # float16 weights, config inside
     if not path.is_file():
         raise StemsepError(f"{path}: the built-in model is not installed in this copy of stemsep; "
                            "pass --model PATH to a trained model (the .weights.h5/.h5/.keras file training wrote)")
     return path
 
-def load_separator(path, # a model weights file, or the folder holding `model.weights.h5` and `config.json`
+def load_separator(path, # a built-in model's name, a model weights file, or the folder holding `model.weights.h5` and `config.json`
                   )->tuple: # (keras.Model, StemsepConfig)
     "Load a trained stemsep model and its configuration, with one clear error line if `path` is not one."
-    path = Path(path)
+    path = resolve_model(path)
     if path.is_dir():
         found = [p for p in (path/'model.weights.h5', path/'model.h5', path/'model.keras', path/'model.npz') if p.is_file()]
         found = found or sorted(p for p in path.iterdir() if p.name.endswith(('.h5', '.keras', '.npz')))
@@ -47,7 +83,7 @@ def load_separator(path, # a model weights file, or the folder holding `model.we
         raise StemsepError(f"{path}: not a stemsep model ({type(e).__name__}: {why})") from None
 
 def _resolve_model(model, cfg):
-    "(model, cfg) from a path or from a model object and its configuration."
+    "(model, cfg) from a built-in name or path, or from a model object and its configuration."
     if isinstance(model, (str, Path)): return load_separator(model)
     if cfg is None: raise StemsepError("a model object needs its StemsepConfig (pass cfg=...)", exit_code=2)
     return model, cfg

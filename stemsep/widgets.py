@@ -99,7 +99,7 @@ def spectrogram_png(y:np.ndarray,        # audio (channels, samples); channels a
 class StemMixer:
     "An ipywidgets stem mixer: pick or upload a song, separate it, mix its tracks, listen, save."
     def __init__(self, folder=None,           # folder whose audio files the dropdown offers; None: none
-                 model=None,                  # model file or folder; None: the built-in model
+                 model=None,                  # a built-in model's name, or a model file or folder; None: drums_accompaniment
                  results='results',           # where *Save mix* writes
                  stems:dict|None=None,        # already separated stems, name -> (channels, samples): no separation needed
                  sr:int|None=None,            # their sample rate, Hz
@@ -109,10 +109,15 @@ class StemMixer:
         from stemsep.utils import require_extra
         require_extra('notebook', 'ipywidgets', 'IPython', 'matplotlib')
         import ipywidgets as W
+        from stemsep.predict import builtin_models, DEFAULT_MODEL
         self.folder, self.model, self.results, self.max_seconds = folder, model, Path(results), max_seconds
         self.stems, self.sr, self.song, self.mix = {}, None, song, None
         files = sorted(p.name for p in Path(folder).iterdir() if p.suffix.lower() in AUDIO_EXTS) if folder and Path(folder).is_dir() else []
         self.picker = W.Dropdown(options=files, description='song', layout=W.Layout(width='420px'))
+        names = list(builtin_models())                # the built-in models, and the one given if it is a path
+        self.model_picker = W.Dropdown(options=names + [str(m) for m in [model] if m is not None and str(m) not in names],
+                                       value=str(model) if model is not None else DEFAULT_MODEL if DEFAULT_MODEL in names else None,
+                                       description='model', layout=W.Layout(width='300px'))
         self.upload = W.FileUpload(accept=','.join(sorted(AUDIO_EXTS)), multiple=False, description='upload')
         self.separate_button = W.Button(description='Separate', button_style='primary', icon='cut')
         self.status = W.HTML()
@@ -124,7 +129,7 @@ class StemMixer:
         self.sliders, self.mutes, self.solos, self.images = {}, {}, {}, {}
         self.separate_button.on_click(lambda _: self._guard(self.separate))
         self.save_button.on_click(lambda _: self._guard(self.save))
-        self.widget = W.VBox([W.HBox([self.picker, self.upload, self.separate_button]), self.tracks_box,
+        self.widget = W.VBox([W.HBox([self.picker, self.upload, self.model_picker, self.separate_button]), self.tracks_box,
                               W.HBox([W.Label('mix'), self.player]),
                               W.HBox([self.save_name, self.overwrite, self.save_button]), self.status])
         if stems: self.set_stems(stems, sr, song)
@@ -148,11 +153,12 @@ class StemMixer:
         return name, y, sr
 
     def separate(self)->dict:
-        "Separate the chosen song with the model and show its tracks."
-        from stemsep.predict import separate_array, default_model_path
+        "Separate the chosen song with the chosen model and show its tracks."
+        from stemsep.predict import separate_array
         name, y, sr = self.song_audio()
-        self.status.value = f"separating {name} ..."
-        stems = separate_array(self.model or default_model_path(), None, y, sr)
+        if not self.model_picker.value: raise StemsepError("no model: pick one, or pass model= a trained model's path")
+        self.status.value = f"separating {name} with {self.model_picker.value} ..."
+        stems = separate_array(self.model_picker.value, None, y, sr)
         self.set_stems(stems, sr, name)
         return stems
 

@@ -35,7 +35,7 @@ def test_run_end_to_end(tmp_path):
         assert f in files, f
     assert any(f.startswith('data/dataset_cache/') for f in files)
     report = json.loads((root/'results/eval/results.json').read_text())
-    assert set(report['summary']) == {'model', 'oracle', 'baseline'}
+    assert set(report['summary']) == {'model', 'oracle', 'HPSS'}
     assert 'predict: skipped' in out                     # no song in data/song_to_seperate yet
     # second run: every stage says it has nothing to do; the song given now is separated
     song = root/'data/tracks/Track00001/mix.wav'
