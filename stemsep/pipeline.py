@@ -4,11 +4,17 @@
 
 # %% ../nbs/07_pipeline.ipynb #9c34462d
 from __future__ import annotations
-import argparse, contextlib, dataclasses, importlib.abc, importlib.util, json, os, shutil, sys, traceback
+import importlib.util, os
 from pathlib import Path
-from .config import StemsepConfig, StemsepError, load_config, config_to_dict
-from .archs import ARCHITECTURES
-from .utils import require_extra
+import numpy as np
+from .config import StemsepConfig, StemsepError
+from .audio import load_audio, write_audio
+from .data import write_tracks
+from .preprocess import patch_counts, preprocess, read_h5_config, split_songs
+from .train import train
+from .predict import DEFAULT_MODEL, default_model_path, load_separator, separate_file
+from .evaluate import evaluate_folder, find_song_folders, score_mixture
+from .synth import render_dataset
 import stemsep
 
 # %% auto #0
@@ -55,7 +61,6 @@ class PipelineHandler:
         "The configuration of this project (see the class notes)."
         if self._cfg is not None: return self._cfg
         if self.paths['h5'].is_file():
-            from stemsep.preprocess import read_h5_config
             return read_h5_config(self.paths['h5'])
         return StemsepConfig()
 
@@ -70,7 +75,6 @@ class PipelineHandler:
 
     def model_path(self)->Path:
         "The model `predict` uses: the trained one in `saved_models/`, else the built-in model."
-        from stemsep.predict import default_model_path
         return self.trained_model or default_model_path()
 
     def _fail(self, stage:str, items:dict):
@@ -80,20 +84,18 @@ class PipelineHandler:
 
     def status(self)->dict:
         "What exists in the project folder: key -> (exists, one-line detail)."
-        from stemsep.predict import default_model_path
         p, out = self.paths, {}
         count = lambda d, pat: sum(1 for _ in d.rglob(pat)) if d.is_dir() else 0
         out['raw'] = (count(p['raw'], 'metadata.yaml') + count(p['raw'], '*.stem.mp4') > 0 or any(p['raw'].iterdir()) if p['raw'].is_dir() else False,
                       f"{count(p['raw'], 'metadata.yaml')} Slakh songs, {count(p['raw'], '*.stem.mp4')} .stem.mp4 files")
         out['tracks'] = (count(p['tracks'], 'tracks.json') > 0, f"{count(p['tracks'], 'tracks.json')} songs")
         if p['h5'].is_file():
-            from stemsep.preprocess import _count
-            try: c = _count(p['h5']); out['h5'] = (True, f"{c['rows']} patches of {c['songs']} songs " + str(c['rows_per_split']))
+            try: c = patch_counts(p['h5']); out['h5'] = (True, f"{c['rows']} patches of {c['songs']} songs " + str(c['rows_per_split']))
             except Exception as e: out['h5'] = (False, f"unreadable ({type(e).__name__}); rerun preprocess")
         else: out['h5'] = (False, 'not built')
         out['cache'] = (count(p['cache'], '*.npy') > 0, f"{count(p['cache'], '*.npy')} .npy files")
         if self.checkpoint.is_file():
-            from stemsep.model import read_model_info
+            from stemsep.model import read_model_info   # here: it loads Keras (seconds), which `stemsep status` and `--help` do without
             _, extra = read_model_info(self.checkpoint)
             out['checkpoint'] = (True, f"epoch {extra.get('epoch') if extra else '?'}")
         else: out['checkpoint'] = (False, 'not trained')
@@ -121,7 +123,6 @@ class PipelineHandler:
               force:bool=False,               # re-render songs that exist
              )->dict:                         # `render_dataset`'s summary
         "Render a Slakh-format data set into `data/raw/`, for users without one."
-        from stemsep.synth import render_dataset
         s = render_dataset(self.paths['raw'], n_songs, seconds, midi_dir=midi_dir, soundfonts=soundfonts, seed=seed,
                            workers=self.workers, effects=effects, drum_layers=drum_layers, vocals=vocals,
                            n_channels=self.cfg.n_channels, force=force,
@@ -133,7 +134,6 @@ class PipelineHandler:
     def generate_tracks(self, force:bool=False, # rewrite songs already written
                        )->dict:                 # `write_tracks`' summary
         "Write each song of `data/raw/` as mix.wav + one WAV per track of the submix into `data/tracks/`."
-        from stemsep.data import write_tracks
         raw, cfg = self.paths['raw'], self.cfg
         if not raw.is_dir() or not any(raw.iterdir()):
             raise StemsepError(f"{raw}: no data set here; copy Slakh/MUSDB songs there, pass raw=..., or render songs "
@@ -150,7 +150,6 @@ class PipelineHandler:
                    allow_silent:bool=True,      # keep songs where a track is silent (a song without drums teaches silence)
                   )->dict:                      # `preprocess`' summary
         "Cut `data/tracks/` into STFT-magnitude patches in `data/dataset.h5` (segments cached in `data/dataset_cache/`)."
-        from stemsep.preprocess import preprocess
         self.paths['h5'].parent.mkdir(parents=True, exist_ok=True)
         s = preprocess(self.paths['tracks'], self.paths['h5'], self.cfg, cache_dir=self.paths['cache'],
                        val_fraction=val_fraction, workers=self.workers, force=force, allow_silent=allow_silent, progress=self.progress,
@@ -168,16 +167,15 @@ class PipelineHandler:
         "The patch file as training batches, to inspect or to pass to `model.fit`."
         if not self.paths['h5'].is_file(): raise StemsepError(f"{self.paths['h5']}: no patch file yet; run preprocess first")
         if backend == 'tf':
-            from stemsep.dataset import make_tf_dataset
+            from stemsep.dataset import make_tf_dataset   # here: it loads Keras (seconds), which `stemsep status` and `--help` do without
             return make_tf_dataset(self.paths['h5'], split, batch_size or self.cfg.batch_size, **kwargs)
-        from stemsep.dataset import HDF5PatchDataset
+        from stemsep.dataset import HDF5PatchDataset   # here: it loads Keras (seconds), which `stemsep status` and `--help` do without
         return HDF5PatchDataset(self.paths['h5'], split, batch_size, **kwargs)
 
     def train(self, epochs:int|None=None,       # total epochs, resumed ones included; None: the configuration's
               **kwargs,                         # more options of `stemsep.train.train` (augment, patience, max_minutes, ...)
              ):                                 # keras History of this session (empty when already trained)
         "Train on `data/dataset.h5`, checkpointing to `saved_models/modelCheckpoint.h5` and resuming from it."
-        from stemsep.train import train
         kwargs.setdefault('progress', self.progress)
         kwargs.setdefault('log_tensorboard', False)
         hist = train(self.paths['h5'], self.paths['model_dir'], cfg=self._cfg, epochs=epochs, **kwargs)
@@ -192,7 +190,6 @@ class PipelineHandler:
                 **kwargs,                       # more options of `separate_file` (fmt, duration_s, wiener, ...)
                )->list:                         # the paths written (empty when already done)
         "Separate a song with the trained model (or the built-in one) into `results/<song>/<track>.wav`."
-        from stemsep.predict import separate_file
         song = Path(song) if song is not None else self.paths['song']
         if not song.is_file(): raise StemsepError(f"{song}: no song to separate; put one there or pass song=...")
         model = model or self.model_path()
@@ -204,15 +201,11 @@ class PipelineHandler:
 
     def evaluation_songs(self)->tuple:
         "(song folders, which): the test split if there is one, else the validation songs of the patch file, else every song."
-        from stemsep.evaluate import find_song_folders
         tracks = self.paths['tracks']
         for split in ('test', 'validation'):
             if (tracks/split).is_dir(): return find_song_folders(tracks/split), f"the {split} split"
         if self.paths['h5'].is_file():
-            import h5py
-            with h5py.File(self.paths['h5'], 'r') as f:
-                dec = lambda a: [s.decode() if isinstance(s, bytes) else s for s in a]
-                val = [n for n, sp in zip(dec(f['songs'][:]), dec(f['song_split'][:])) if sp == 'validation']
+            val = split_songs(self.paths['h5'], 'validation')
             if val: return [tracks/n for n in val if (tracks/n).is_dir()], "the validation songs"
         return find_song_folders(tracks), "every song (training songs included: there is no held-out split)"
 
@@ -220,37 +213,22 @@ class PipelineHandler:
                  force:bool=False,          # redo an earlier evaluation
                  **kwargs,                  # batch_size, join, wiener, power of `separate_array`
                 )->dict|None:               # {'summary', 'songs', 'failed', 'files'}; None when already done
-        "SDR of the model beside the oracle mask and the HPSS baseline on held-out songs -> `results/eval/`."
-        import numpy as np
-        from stemsep.evaluate import evaluate_song, summarise, markdown_table, bar_plot
-        from stemsep.predict import load_separator
-        from stemsep.utils import atomic_path
-        from tqdm.auto import tqdm
+        "SDR of the model beside the oracle mask and the baselines on held-out songs -> `results/eval/` (`evaluate_folder`)."
         out = self.paths['results']/'eval'
-        files = {k: out/f'results.{k}' for k in ('json', 'md', 'png')}
-        if files['json'].is_file() and not force:
-            self.log(f"evaluate: already done, {files['md']} (force=True to redo)")
+        if (out/'results.json').is_file() and not force:
+            self.log(f"evaluate: already done, {out/'results.md'} (force=True to redo)")
             return None
         songs, which = self.evaluation_songs()
         if not songs: raise StemsepError(f"{self.paths['tracks']}: no songs to evaluate")
         model_path = self.model_path()
         model, cfg = load_separator(model_path)
-        results, failed = [], {}
-        for folder in tqdm(songs, desc='evaluate', unit='song', disable=not self.progress):
-            try: results.append(evaluate_song(model, cfg, folder, max_seconds=max_seconds, **kwargs))
-            except StemsepError as e: failed[Path(folder).name] = str(e)
-        self._fail('evaluate', failed)
-        if not results: raise StemsepError(f"{self.paths['tracks']}: no song could be evaluated")
-        summary = summarise(results, cfg.stems)
-        report = dict(model=str(model_path), songs_evaluated=which, config=config_to_dict(cfg), summary=summary,
-                      songs=results, failed=failed)
-        clean = json.loads(json.dumps(report).replace('NaN', 'null'))
-        with atomic_path(files['json'], force=True) as tmp: Path(tmp).write_text(json.dumps(clean, indent=1))
-        with atomic_path(files['md'], force=True) as tmp: Path(tmp).write_text(markdown_table(summary, results, cfg.stems))
-        bar_plot(summary, cfg.stems, files['png'], title=f"{model_path.name} on {len(results)} songs ({which.split(' (')[0]})")
-        sdr = ', '.join(f"{s} {summary['model'][s]['SDR']:.2f} dB" for s in cfg.stems)
-        self.log(f"evaluate: {len(results)} songs ({which}): model SDR {sdr} -> {files['md']}")
-        return dict(summary=summary, songs=results, failed=failed, files=files)
+        rep = evaluate_folder(model, cfg, songs, out, force=True, progress=self.progress, max_seconds=max_seconds,
+                              about=dict(model=str(model_path), songs_evaluated=which), log=lambda msg: None,
+                              title=f"{model_path.name} on {{n}} songs ({which.split(' (')[0]})", **kwargs)
+        self._fail('evaluate', {Path(k).name: v for k, v in rep['failed'].items()})
+        sdr = ', '.join(f"{s} {rep['summary']['model'][s]['SDR']:.2f} dB" for s in cfg.stems)
+        self.log(f"evaluate: {len(rep['songs'])} songs ({which}): model SDR {sdr} -> {rep['files']['md']}")
+        return rep
 
     def run_all(self, synth_songs:int|None=None, # render this many songs into data/raw first when it is empty
                 seconds:float=30.,          # length of each rendered song
@@ -291,8 +269,6 @@ def demo_tracks(cfg:StemsepConfig,        # the model's configuration: its stems
                 duration_s:float|None=None, # read at most this much
                )->tuple:                  # (mixture (channels, n), references (stems, channels, n)) at cfg.sr
     "The demo song's mixture (the sum of its stems) and its reference for each of the model's stems."
-    import numpy as np
-    from stemsep.audio import load_audio
     path = demo_stem_file()
     stems = {name: load_audio(path, sr=cfg.sr, stream=k, duration_s=duration_s)[0]
              for k, name in enumerate(('drums', 'bass', 'other', 'vocals'), start=1)}
@@ -314,21 +290,13 @@ def run_demo(out_dir='results',         # the separated tracks go to out_dir/dem
              log=print,                 # where the report lines go
             )->dict:                    # {'files': [...], 'scores': {method: {stem: {metric: dB}}}}
     "Separate the demo recording, write its tracks and score them beside the oracle mask and each stem's baseline."
-    import numpy as np
-    from stemsep.predict import load_separator, DEFAULT_MODEL, separate_array
-    from stemsep.evaluate import score_stems, oracle_irm, baseline_estimates
-    from stemsep.audio import write_audio
     net, cfg = load_separator(model or DEFAULT_MODEL)
     song_dir = Path(out_dir)/'demo'          # a name without spaces, easy to type
     files = [song_dir/f'{s}.wav' for s in ('mixture', *cfg.stems)]
     existing = [p for p in files if p.exists()]
     if existing and not force: raise StemsepError(f"{existing[0]}: exists already (use --force to overwrite)")
     mix, refs = demo_tracks(cfg, duration_s)
-    est = separate_array(net, cfg, mix, cfg.sr)
-    estimates = dict(model=(np.stack([est[s] for s in cfg.stems]), cfg.stems), oracle=(oracle_irm(refs, cfg), cfg.stems),
-                     **baseline_estimates(mix, cfg))           # method -> (estimates, the stems it speaks about)
-    scores = {m: {s: v for s, v in score_stems(refs, e, cfg.sr, cfg.stems).items() if s in stems}
-              for m, (e, stems) in estimates.items()}
+    scores, est = score_mixture(net, cfg, mix, refs)       # the model beside the oracle and each stem's baseline
     write_audio(files[0], mix, cfg.sr, force=force)
     for p, s in zip(files[1:], cfg.stems): write_audio(p, est[s], cfg.sr, force=force)
     log(f"{DEMO_SONG}: {mix.shape[-1]/cfg.sr:.1f} s, {mix.shape[0]} channels, model {model or DEFAULT_MODEL}")
