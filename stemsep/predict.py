@@ -74,8 +74,7 @@ def load_separator(path, # a built-in model's name, a model weights file, or the
                                else f"{len(found)} model files in this folder; name one with --model"))
         path = found[0]
     if not path.is_file(): raise StemsepError(f"{path}: model file not found")
-    try: from stemsep.model import load_model
-    except ImportError: raise StemsepError("stemsep.model.load_model is missing from this installation") from None
+    from stemsep.model import load_model   # here: it loads Keras (seconds), which `stemsep --help` does without
     try: return load_model(path)
     except StemsepError: raise
     except Exception as e:
