@@ -4,10 +4,10 @@
 
 # %% ../nbs/10_config.ipynb #d85df31a
 from __future__ import annotations
-import json, os, dataclasses
+import json, dataclasses
 from dataclasses import dataclass, field, asdict, fields
 from pathlib import Path
-from .archs import ARCHITECTURES   # the registered U-Net bodies (see the model chapter)
+from .archs import ARCHITECTURES   # the registered U-Net bodies (see the architectures chapter)
 
 # %% auto #0
 __all__ = ['SIGNAL_FIELDS', 'StemsepError', 'check_name', 'StemsepConfig', 'config_to_dict', 'config_from_dict',

@@ -11,7 +11,7 @@ from .config import StemsepConfig, StemsepError
 from .utils import atomic_path
 from .data import TrackFolderLayout
 from .predict import separate_array
-from .audio import load_audio, convert_channels, stft, istft, AUDIO_EXTS
+from .audio import load_audio, convert_channels, stft, istft
 
 # %% auto #0
 __all__ = ['BASELINES', 'METHODS', 'METRICS', 'museval_metrics', 'bss_eval_v4', 'si_sdr', 'score_stems', 'oracle_irm',

@@ -7,11 +7,11 @@ from __future__ import annotations
 import os, json, time, shutil, contextlib, errno, dataclasses
 from pathlib import Path
 import numpy as np
-from .config import (StemsepConfig, StemsepError, config_to_dict, config_from_json,
-                            load_config, check_compatible)
+from .config import (StemsepConfig, StemsepError, config_to_dict, config_from_json, load_config,
+                            check_compatible)
 from .utils import atomic_path, worker_init
 from .data import TrackFolderLayout
-from .audio import AUDIO_EXTS, load_audio, audio_info, write_audio, stft
+from .audio import load_audio, audio_info, write_audio, stft
 
 # %% auto #0
 __all__ = ['SPLITS', 'FORMAT', 'find_songs', 'load_song', 'segment', 'cache_file', 'song_segments', 'magnitudes', 'song_patches',

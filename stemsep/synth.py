@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 from .config import StemsepConfig, StemsepError
 from .utils import atomic_path, map_jobs, make_dir
-from .audio import write_audio, stft, istft
+from .audio import write_audio
 from .composer import compose_song, scan_midi, midi_excerpt
 from .voices import melody_notes, sing, drum_hits
 

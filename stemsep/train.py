@@ -7,8 +7,7 @@ from __future__ import annotations
 import csv, dataclasses, json, math, os, time
 from pathlib import Path
 import numpy as np
-from .config import (StemsepConfig, StemsepError, config_to_dict, save_config, load_config, check_compatible,
-                            SIGNAL_FIELDS)
+from .config import StemsepConfig, StemsepError, save_config, check_compatible, SIGNAL_FIELDS
 from .utils import atomic_path, make_dir
 from .preprocess import read_h5_config
 from .dataset import split_rows, read_rows
