@@ -18,7 +18,8 @@ import argparse, json, os, platform, re, shlex, statistics, subprocess, sys, tem
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SONG = ROOT.parent/'shared'/'data'/'fullmix'/'Kevin_MacLeod_-_Vibe_Ace.hq.ogg'
+SHARED = next((d for d in (ROOT.parent/'shared', ROOT.parents[1]/'shared', Path('/work/shared')) if d.is_dir()), ROOT.parent/'shared')
+SONG = SHARED/'data'/'fullmix'/'Kevin_MacLeod_-_Vibe_Ace.hq.ogg'
 PEER_PYTHON = '/work/venv-bench/bin/python'
 
 # name -> (runs under the peers' venv?, label in the tables)
