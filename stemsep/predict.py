@@ -14,7 +14,7 @@ from .audio import load_audio, stft, istft, stft_frames, istft_frames, _hann, AU
 # %% auto #0
 __all__ = ['default_model_path', 'load_separator', 'predict_magnitudes', 'soft_masks', 'wiener_refine', 'separate_spectrogram',
            'separate_chunk', 'iter_separated', 'separate_array', 'parse_mix', 'output_paths', 'separate_file',
-           'select_device', 'separate_command', 'add_cli']
+           'select_device', 'separate_files', 'separate_command', 'add_cli']
 
 # %% ../nbs/05_predict.ipynb #3e840455
 def default_model_path()->Path:
@@ -558,6 +558,35 @@ class _JobProgress:
     def __init__(self, bar): self.bar, self.seconds = bar, 0.
     def update(self, seconds:float): self.seconds += seconds; self.bar.update(seconds)
 
+def separate_files(model,                # a loaded keras model
+                   cfg:StemsepConfig,    # its configuration
+                   files:list,           # input paths
+                   out_dir,              # output folder
+                   workers:int=1,        # songs in flight at once (threads): 2 keeps a GPU busy while the host writes
+                   progress:bool|None=None, # one bar for the whole job; None: only on a terminal
+                   report=None,          # report(path, written paths or None, error line or None), in input order
+                   **kwargs,             # `separate_file` options
+                  )->float:              # seconds of audio separated
+    "Separate many files with one loaded model, one progress bar over the job's audio seconds."
+    from concurrent.futures import ThreadPoolExecutor
+    from tqdm.auto import tqdm
+    bar = tqdm(total=round(_job_seconds(files, kwargs.get('offset_s', 0.), kwargs.get('duration_s')), 1), unit='s',
+               disable=None if progress is None else not progress, desc=f"0/{len(files)} songs",
+               bar_format='{desc}: {percentage:3.0f}%|{bar}| {n:.0f}/{total:.0f} s audio [{elapsed}<{remaining}, {rate_fmt}]')
+    job = _JobProgress(bar)
+    def one(path):
+        try:
+            if path.is_dir(): raise StemsepError(f"{path}: folder holds no audio files ({', '.join(AUDIO_EXTS)})")
+            return separate_file(model, cfg, path, out_dir, progress=job, **kwargs), None
+        except StemsepError as e: return None, f"stemsep: error: {e}"
+        except Exception as e: return None, f"stemsep: error: {path}: {type(e).__name__}: {e}"
+    with ThreadPoolExecutor(max(1, workers)) as pool:
+        for i, (path, (written, error)) in enumerate(zip(files, pool.map(one, files))):
+            bar.set_description(f"{i + 1}/{len(files)} songs")
+            if report is not None: report(path, written, error)
+    bar.close()
+    return job.seconds
+
 def separate_command(args, # parsed `stemsep separate` arguments
                     )->int:
     "Handler of `stemsep separate`: one model loaded, one progress bar and one summary line for all the files."
@@ -571,31 +600,20 @@ def separate_command(args, # parsed `stemsep separate` arguments
     output_paths('x', args.output, ['x'], args.template, args.format)
     files = _expand_inputs(args.files)
     failed = []
+    def report(path, written, error):
+        if error is not None: tqdm.write(error, file=sys.stderr); failed.append(str(path))
+        else: tqdm.write(f"{path}: " + (', '.join(str(p) for p in written) if written else 'outputs exist, skipped'), file=sys.stdout)
     t_ready = time.perf_counter()
-    bar = tqdm(total=round(_job_seconds(files, args.offset, args.duration), 1), unit='s', disable=None,
-               desc=f"0/{len(files)} songs", bar_format='{desc}: {percentage:3.0f}%|{bar}| {n:.0f}/{total:.0f} s audio '
-                                                         '[{elapsed}<{remaining}, {rate_fmt}]')
-    job = _JobProgress(bar)
-    for i, path in enumerate(files):
-        try:
-            if path.is_dir(): raise StemsepError(f"{path}: folder holds no audio files ({', '.join(AUDIO_EXTS)})")
-            written = separate_file(model, cfg, path, args.output, mixes=mixes, template=args.template,
-                                    fmt=args.format, offset_s=args.offset, duration_s=args.duration,
-                                    force=args.force, skip_existing=args.skip_existing, progress=job,
-                                    batch_size=args.batch_size, join=args.join, overlap=args.overlap, wiener=args.wiener,
-                                    power=args.mask_power, block_s=args.block_seconds)
-            tqdm.write(f"{path}: " + (', '.join(str(p) for p in written) if written else 'outputs exist, skipped'), file=sys.stdout)
-        except StemsepError as e:
-            tqdm.write(f"stemsep: error: {e}", file=sys.stderr); failed.append(str(path))
-        except Exception as e:
-            tqdm.write(f"stemsep: error: {path}: {type(e).__name__}: {e}", file=sys.stderr); failed.append(str(path))
-        bar.set_description(f"{i + 1}/{len(files)} songs")
-    bar.close()
+    seconds = separate_files(model, cfg, files, args.output, workers=2 if device == 'gpu' else 1, report=report,
+                             mixes=mixes, template=args.template, fmt=args.format, offset_s=args.offset,
+                             duration_s=args.duration, force=args.force, skip_existing=args.skip_existing,
+                             batch_size=args.batch_size, join=args.join, overlap=args.overlap, wiener=args.wiener,
+                             power=args.mask_power, block_s=args.block_seconds)
     wall = time.perf_counter() - t_ready
-    if job.seconds:
-        print(f"stemsep: separated {len(files) - len(failed)} of {len(files)} files, {job.seconds:.1f} s of audio in "
-              f"{wall:.1f} s on the {device.upper()}: {job.seconds/wall:.1f}x real time "
-              f"({job.seconds/(wall + t_ready - t0):.1f}x with the {t_ready - t0:.1f} s of start-up: backend, model load)", file=sys.stderr)
+    if seconds:
+        print(f"stemsep: separated {len(files) - len(failed)} of {len(files)} files, {seconds:.1f} s of audio in "
+              f"{wall:.1f} s on the {device.upper()}: {seconds/wall:.1f}x real time "
+              f"({seconds/(wall + t_ready - t0):.1f}x with the {t_ready - t0:.1f} s of start-up: backend, model load)", file=sys.stderr)
     if failed:
         print(f"stemsep: {len(failed)} of {len(files)} files failed: {', '.join(failed)}", file=sys.stderr)
         return 1
