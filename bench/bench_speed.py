@@ -345,6 +345,24 @@ def bench(args):
             f"{table}\n\n" + (f"The CLI printed: `{cli_line}`\n" if cli_line else ''))
     write_report(text, args.out, work)
 
+def memory_flat(args):
+    "Peak RSS of the whole `stemsep separate` process for one song of each length in `--memory-minutes`."
+    work = Path(tempfile.mkdtemp(prefix='stemsep_mem_'))
+    rows = []
+    for minutes in args.memory_minutes:
+        src = make_input(work/f'song_{minutes:g}min.wav', minutes*60)
+        res = run_measured([sys.executable, '-m', 'stemsep', 'separate', str(src), '-o', str(work/'out'), '--force'], thread_env(args.threads))
+        if res['rc']: raise SystemExit(f"stemsep separate failed:\n{res['stderr'][-3000:]}")
+        line = ([l for l in res['stderr'].splitlines() if l.startswith('stemsep: separated')] or [''])[-1]
+        rows.append([f"{minutes:g} min", f"{res['peak_mb']:.0f}", f"{res['wall_s']:.1f}", f"`{line}`"])
+        print(rows[-1], flush=True)
+        src.unlink()
+    text = (f"## Peak memory against song length\n\nMachine: {machine()}. The whole `stemsep separate SONG` process, default "
+            f"settings, built-in model; peak RSS of the process (polled every 50 ms). Input: `{SONG.name}` tiled to each length.\n"
+            f"Run: `{command_line()}` on {time.strftime('%Y-%m-%d %H:%M')}.\n\n"
+            + md_table(['song', 'peak RSS (MiB)', 'wall (s)', 'summary line'], rows) + '\n')
+    write_report(text, args.out, work)
+
 
 def peer_versions(peer_python:str)->dict:
     "Versions of torch, openunmix and demucs in the peers' venv."
@@ -363,6 +381,8 @@ def main():
     p.add_argument('--cli-rounds', type=int, default=1, help='rounds that also time the whole `stemsep separate` process')
     p.add_argument('--skip', nargs='*', default=['hpss'], choices=list(SYSTEMS), help='systems to leave out')
     p.add_argument('--peer-python', default=PEER_PYTHON, help='Python of the venv with torch, openunmix and demucs')
+    p.add_argument('--memory-minutes', type=float, nargs='+', default=None,
+                   help='instead of the speed table: peak RSS of `stemsep separate` on one song of each length (minutes)')
     p.add_argument('--out', default=str(ROOT/'bench'/'results'/'speed.md'), help='results file')
     # worker mode
     p.add_argument('--worker', choices=list(WORKERS), help=argparse.SUPPRESS)
@@ -372,6 +392,7 @@ def main():
     p.add_argument('--no-warmup', dest='warmup', action='store_false', help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.worker: return run_worker(args)
+    if args.memory_minutes: return memory_flat(args)
     args.versions = peer_versions(args.peer_python)
     bench(args)
 

@@ -476,6 +476,7 @@ def separate_file(model,                  # keras model, or path of a trained mo
         if not os.access(p.parent, os.W_OK): raise StemsepError(f"{p.parent}: output directory is not writable")
     subtype = {'wav': 'FLOAT', 'flac': 'PCM_24'}[fmt]
     weights = np.stack([w for _, w in parsed])                                  # (outputs, stems)
+    plain = weights.shape[0] == weights.shape[1] and np.array_equal(weights, np.eye(len(weights)))   # the stems as they are
     peak = 0.
     own_bar = not hasattr(progress, 'update')
     bar = (tqdm(desc=path.name, total=round(n_samples/sr, 1), unit='s', disable=not progress, leave=False,
@@ -495,7 +496,7 @@ def separate_file(model,                  # keras model, or path of a trained mo
             peak = max(peak, float(np.abs(y).max(initial=0)))
             return y
         for piece in iter_separated(model, cfg, read_checked, n_samples, sr, progress=bar, **kwargs):
-            outs = np.einsum('os,sck->ock', weights, piece)                    # (outputs, channels, k)
+            outs = piece if plain else np.einsum('os,sck->ock', weights, piece)  # (outputs, channels, k)
             if fmt == 'flac': outs = np.clip(outs, -1, 1 - 2**-23)
             for w, p, o in zip(writers, paths.values(), outs):
                 try: w.write(o.T)
