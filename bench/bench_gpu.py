@@ -58,7 +58,12 @@ def worker(a):
     else:
         kw = dict(join='overlap', overlap=0.) if a.worker == 'host' else {}
         workers = 2 if a.worker == 'device2' else 1
-        def job(fs): return P.separate_files(model, cfg, fs, out, workers=workers, progress=False, force=True, **kw)
+        def job(fs):                        # a failed song fails the bench: its time would not count the writing
+            errors = []
+            s = P.separate_files(model, cfg, fs, out, workers=workers, progress=False, force=True,
+                                 report=lambda path, written, error: errors.append(error) if error else None, **kw)
+            if errors: raise SystemExit(f"{len(errors)} songs failed: {errors[0]}")
+            return s
     t0 = time.perf_counter(); job(files[:1]); warm = time.perf_counter() - t0
     walls = []
     for _ in range(a.repeats):
@@ -101,6 +106,7 @@ def main():
                                capture_output=True, text=True, env=env | {'PYTHONPATH': os.pathsep.join([str(ROOT)] + [x for x in [os.environ.get('PYTHONPATH')] if x])})
             wall = time.perf_counter() - t0
             summary = [l for l in r.stderr.splitlines() if l.startswith('stemsep: separated')]
+            if r.returncode: summary = [f"FAILED (exit code {r.returncode}): " + ' | '.join(l for l in r.stderr.splitlines() if 'error' in l)[:500]]
             cli = (f"The whole `stemsep separate SONGS_DIR --device gpu` process, cold (Python start, imports, model load, compilation, "
                    f"{a.songs} songs): {wall:.1f} s, {a.songs*a.seconds/wall:.0f}x real time; it printed: `{summary[-1] if summary else r.stderr[-300:]}`\n")
             print(cli, flush=True)

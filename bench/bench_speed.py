@@ -165,7 +165,11 @@ def _stemsep_worker(args):
     load_s = time.perf_counter() - t0
     def warmup(): P.separate_array(model, cfg, np.random.default_rng(0).standard_normal((2, 2*cfg.sr)).astype(np.float32)*0.1, cfg.sr)
     def run():                                         # all the songs at once, as `stemsep separate DIR` does
-        if hasattr(P, 'separate_files'): P.separate_files(model, cfg, args.files, args.out_dir, progress=False, force=True)
+        if hasattr(P, 'separate_files'):
+            errors = []
+            P.separate_files(model, cfg, args.files, args.out_dir, progress=False, force=True,
+                             report=lambda path, written, error: errors.append(error) if error else None)
+            if errors: raise SystemExit(f"{len(errors)} songs failed: {errors[0]}")
         else:                                          # the engine before issue 17: its CLI's loop
             for f in args.files: P.separate_file(model, cfg, f, args.out_dir, force=True, progress=False)
     return load_s, warmup, run

@@ -242,8 +242,8 @@ def separate_chunk(model,             # a trained stemsep Keras model
     else:
         specs = _separate_frames(model, cfg, stft_frames(x, cfg), **kwargs)   # (stems, channels, frames, n_freq)
         n_stems, n_ch = specs.shape[:2]
-        stems = istft_frames(specs.reshape(n_stems*n_ch, *specs.shape[2:]), cfg, length=x.shape[-1])
-    return _resample(stems.reshape(n_stems, n_ch, -1), cfg.sr, sr, length=y.shape[-1])
+        stems = istft_frames(specs.reshape(n_stems*n_ch, *specs.shape[2:]), cfg, length=x.shape[-1]).reshape(n_stems, n_ch, -1)
+    return _resample(stems, cfg.sr, sr, length=y.shape[-1])                   # (stems, channels, samples)
 
 def _check_length(n_samples:int, sr:int, cfg:StemsepConfig, what:str):
     "Refuse audio shorter than one STFT frame at the model's rate."
