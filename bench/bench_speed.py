@@ -2,9 +2,12 @@
 
 Run by hand, never as a timed test:
 
-    python bench/bench_speed.py [--seconds 60] [--repeats 3] [--threads 2]
+    python bench/bench_speed.py [--songs 10] [--seconds 60] [--repeats 2] [--threads 2] [--old OLD_CHECKOUT]
+    python bench/bench_speed.py --memory-minutes 1 10        # peak RSS of `stemsep separate` per song length
 
-Writes bench/results/speed.md. Every system runs in its own subprocess: stemsep, the floor and HPSS from this
+One job separates `--songs` songs of `--seconds` each (the built-in model, default settings), as
+`stemsep separate DIR` does; `--old DIR` adds the same job through an older stemsep package (a folder holding
+`stemsep/`). Writes bench/results/speed.md. Every system runs in its own subprocess: stemsep, the floor and HPSS from this
 Python (/work/venv), the torch peers from `--peer-python` (a venv with torch, openunmix and demucs, the `bench`
 extra). Rounds are interleaved (A B C ... A B C ...) so that load from other processes hits all systems alike;
 the table gives medians over rounds. The peers' weights cannot be downloaded here, so they are built with random
