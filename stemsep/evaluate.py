@@ -398,7 +398,7 @@ def add_cli(subparsers, # from `ArgumentParser.add_subparsers`
     p.add_argument('--offset', type=float, default=0., help='start this far into each song, seconds')
     p.add_argument('--mix-file', action='store_true', help="separate each song's mix file instead of the sum of its tracks")
     p.add_argument('--batch-size', type=int, default=8, help='patches per model call')
-    p.add_argument('--join', default='overlap', choices=('overlap', 'concat'), help='how patches are joined, see `stemsep separate`')
+    p.add_argument('--join', default='concat', choices=('concat', 'overlap'), help='how patches are joined, see `stemsep separate`')
     p.add_argument('--wiener', type=int, default=0, metavar='N', help='multichannel Wiener EM iterations (0: soft masks only)')
     p.add_argument('--force', action='store_true', help='overwrite an earlier report')
     return p
