@@ -2,9 +2,12 @@
 
 Run by hand, never as a timed test:
 
-    python bench/bench_speed.py [--seconds 60] [--repeats 3] [--threads 2]
+    python bench/bench_speed.py [--songs 10] [--seconds 60] [--repeats 2] [--threads 2] [--old OLD_CHECKOUT]
+    python bench/bench_speed.py --memory-minutes 1 10        # peak RSS of `stemsep separate` per song length
 
-Writes bench/results/speed.md. Every system runs in its own subprocess: stemsep, the floor and HPSS from this
+One job separates `--songs` songs of `--seconds` each (the built-in model, default settings), as
+`stemsep separate DIR` does; `--old DIR` adds the same job through an older stemsep package (a folder holding
+`stemsep/`). Writes bench/results/speed.md. Every system runs in its own subprocess: stemsep, the floor and HPSS from this
 Python (/work/venv), the torch peers from `--peer-python` (a venv with torch, openunmix and demucs, the `bench`
 extra). Rounds are interleaved (A B C ... A B C ...) so that load from other processes hits all systems alike;
 the table gives medians over rounds. The peers' weights cannot be downloaded here, so they are built with random
@@ -18,14 +21,16 @@ import argparse, json, os, platform, re, shlex, statistics, subprocess, sys, tem
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SONG = ROOT.parent/'shared'/'data'/'fullmix'/'Kevin_MacLeod_-_Vibe_Ace.hq.ogg'
+SHARED = next((d for d in (ROOT.parent/'shared', ROOT.parents[1]/'shared', Path('/work/shared')) if d.is_dir()), ROOT.parent/'shared')
+SONG = SHARED/'data'/'fullmix'/'Kevin_MacLeod_-_Vibe_Ace.hq.ogg'
 PEER_PYTHON = '/work/venv-bench/bin/python'
 
 # name -> (runs under the peers' venv?, label in the tables)
 SYSTEMS = {
     'floor':     (False, 'floor: decode + STFT + ISTFT x2 + write 2 WAVs (numpy, stemsep.audio)'),
     'hpss':      (False, 'librosa HPSS baseline (2 stems)'),
-    'stemsep':   (False, 'stemsep default model (paper U-Net, 32 filters, depth 4), 2 stems'),
+    'stemsep':   (False, 'stemsep, built-in model (Spleeter-style U-Net, 16 filters, depth 6), 2 stems'),
+    'stemsep-old': (False, 'the same model through the engine before issue 17 (`--old DIR`)'),
     'umx-drums': (True,  'Open-Unmix umxhq shapes, drums model + residual (2 stems), niter 1'),
     'umx':       (True,  'Open-Unmix umxhq shapes, 4 target models (4 stems), niter 1'),
     'htdemucs':  (True,  'HT-Demucs (htdemucs settings), 4 stems, shifts 1, overlap 0.25'),
@@ -156,25 +161,33 @@ def _stemsep_worker(args):
     import tensorflow as tf
     tf.config.threading.set_intra_op_parallelism_threads(args.threads)
     tf.config.threading.set_inter_op_parallelism_threads(args.threads)
-    from stemsep.predict import load_separator, separate_file, separate_array
+    import stemsep.predict as P
     import numpy as np
     t0 = time.perf_counter()
-    model, cfg = load_separator(args.model)
+    model, cfg = P.load_separator(args.model or P.default_model_path())
     load_s = time.perf_counter() - t0
-    def warmup(): separate_array(model, cfg, np.random.default_rng(0).standard_normal((2, 2*cfg.sr)).astype(np.float32)*0.1, cfg.sr)
-    def run(): separate_file(model, cfg, args.input, args.out_dir, force=True, progress=False)
+    def warmup(): P.separate_array(model, cfg, np.random.default_rng(0).standard_normal((2, 2*cfg.sr)).astype(np.float32)*0.1, cfg.sr)
+    def run():                                         # all the songs at once, as `stemsep separate DIR` does
+        if hasattr(P, 'separate_files'):
+            errors = []
+            P.separate_files(model, cfg, args.files, args.out_dir, progress=False, force=True,
+                             report=lambda path, written, error: errors.append(error) if error else None)
+            if errors: raise SystemExit(f"{len(errors)} songs failed: {errors[0]}")
+        else:                                          # the engine before issue 17: its CLI's loop
+            for f in args.files: P.separate_file(model, cfg, f, args.out_dir, force=True, progress=False)
     return load_s, warmup, run
 
 
 def _floor_worker(args):
     from stemsep.config import StemsepConfig
-    from stemsep.audio import load_audio, stft, istft, write_audio
+    import stemsep.audio as A
+    stft, istft = (A.stft_frames, A.istft_frames) if hasattr(A, 'stft_frames') else (A.stft, A.istft)  # the engine's own
     cfg = StemsepConfig()
     def run():
-        y, sr = load_audio(args.input)
-        spec = stft(y, cfg)                                               # (channels, n_freq, frames)
+        y, sr = A.load_audio(args.input)
+        spec = stft(y, cfg)
         for name in cfg.stems:
-            write_audio(Path(args.out_dir)/f'{name}.wav', istft(spec, cfg, length=y.shape[-1]), sr, force=True)
+            A.write_audio(Path(args.out_dir)/f'{name}.wav', istft(spec, cfg, length=y.shape[-1]), sr, force=True)
     return 0., run, run
 
 
@@ -245,7 +258,7 @@ def _htdemucs_worker(args):
     return load_s, warmup, run
 
 
-WORKERS = {'stemsep': _stemsep_worker, 'floor': _floor_worker, 'hpss': _hpss_worker, 'umx': _umx_worker,
+WORKERS = {'stemsep': _stemsep_worker, 'stemsep-old': _stemsep_worker, 'floor': _floor_worker, 'hpss': _hpss_worker, 'umx': _umx_worker,
            'umx-drums': _umx_worker, 'htdemucs': _htdemucs_worker}
 
 
@@ -253,73 +266,108 @@ def run_worker(args):
     "Set up one system, warm it up on 2 s of noise, time one file in -> WAVs out; print a JSON line."
     import resource
     t0 = time.perf_counter()
+    inp, out = Path(args.input), Path(args.out_dir)
+    args.files = sorted(inp.glob('*.wav')) if inp.is_dir() else [inp]
     load_s, warmup, run = WORKERS[args.worker](args)
     setup_s = time.perf_counter() - t0
+    if args.worker not in ('stemsep', 'stemsep-old'): args.input, args.out_dir = str(args.files[0]), str(out/'warm-up')
     if args.warmup: warmup()
     t0, c0 = time.perf_counter(), time.process_time()
-    run()
+    if args.worker in ('stemsep', 'stemsep-old'): run()          # the whole folder in one call
+    else:
+        for f in args.files:                                    # one song after the other
+            args.input, args.out_dir = str(f), str(out/f.stem)
+            run()
     sep_s, cpu_s = time.perf_counter() - t0, time.process_time() - c0
     print(json.dumps(dict(system=args.worker, setup_s=setup_s, load_s=load_s, separate_s=sep_s, cpu_s=cpu_s,
                           max_rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024)))
 
 
 # ---------------------------------------------------------------- the bench
+def make_songs(folder:Path, n:int, seconds:float, song:Path=SONG)->Path:
+    "n float WAVs of `seconds`, 44.1 kHz stereo: `song` rotated by a different offset for each (or synthetic audio)."
+    import numpy as np, soundfile as sf
+    folder.mkdir(parents=True, exist_ok=True)
+    sr = 44100
+    if Path(song).is_file(): y, sr = sf.read(str(song), dtype='float32', always_2d=True)
+    else:
+        t = np.arange(int(seconds*sr))/sr; rng = np.random.default_rng(0)
+        tones = sum(np.sin(2*np.pi*f*t)*0.1 for f in (110, 220, 330.5, 440)); hits = rng.standard_normal(len(t))*np.exp(-(t % 0.5)*30)*0.3
+        y = np.stack([tones + hits, tones*0.8 + hits*1.1], 1).astype(np.float32)
+    m = int(round(seconds*sr))
+    y = np.tile(y, (-(-m//len(y)) + 1, 1))
+    for i in range(n): sf.write(str(folder/f'song{i:02d}.wav'), np.roll(y, -i*sr*3, axis=0)[:m], sr, subtype='FLOAT')
+    return folder
+
+
 def bench(args):
-    import numpy as np
     t_start = time.strftime('%Y-%m-%d %H:%M')
     header_machine = machine()
     work = Path(tempfile.mkdtemp(prefix='stemsep_speed_'))
-    src = make_input(work/'song.wav', args.seconds)
-    model = make_stemsep_model(work/'model')
-    env = thread_env(args.threads)
-    systems = [s for s in SYSTEMS if s not in args.skip]
-    times = {s: [] for s in systems}
-    setups, rss, cpu, loads = ({s: [] for s in systems} for _ in range(4))
-    cli, cli_rss = [], []
+    songs = make_songs(work/'songs', args.songs, args.seconds)
+    audio_s = args.songs*args.seconds
+    systems = [s for s in SYSTEMS if s not in args.skip and (s != 'stemsep-old' or args.old)
+               and (not SYSTEMS[s][0] or Path(args.peer_python).exists())]
+    times, setups, rss, cpu, loads = ({s: [] for s in systems} for _ in range(5))
+    cli, cli_rss, cli_line = [], [], ''
     for r in range(args.repeats):
         for name in systems:
+            env = thread_env(args.threads)
+            if name == 'stemsep-old': env['PYTHONPATH'] = os.pathsep.join([args.old] + [x for x in [env.get('PYTHONPATH')] if x])
             loads[name].append(os.getloadavg()[0])
-            res = run_measured(worker_cmd(name, src, work/f'out_{name}', args.threads, model, peer_python=args.peer_python), env)
+            res = run_measured(worker_cmd(name, songs, work/f'out_{name}', args.threads, None, peer_python=args.peer_python), env)
             out = worker_result(res, name)
             times[name].append(out['separate_s']); setups[name].append(out['setup_s']); rss[name].append(out['max_rss_mb']); cpu[name].append(out['cpu_s'])
-            print(f"round {r + 1}: {name:10s} separate {out['separate_s']:7.2f} s  CPU {out['cpu_s']:7.1f} s  setup {out['setup_s']:5.2f} s  "
-                  f"load {loads[name][-1]:.1f}", flush=True)
+            print(f"round {r + 1}: {name:11s} {args.songs} songs {out['separate_s']:7.2f} s ({audio_s/out['separate_s']:5.1f}x real time)  "
+                  f"CPU {out['cpu_s']:7.1f} s  start-up {out['setup_s']:5.2f} s  load {loads[name][-1]:.1f}", flush=True)
         if 'stemsep' in systems and r < args.cli_rounds:                  # what a user types, cold process
-            res = run_measured([sys.executable, '-m', 'stemsep', 'separate', str(src), '-m', str(model),
-                                '-o', str(work/'out_cli'), '--force'], env)
+            res = run_measured([sys.executable, '-m', 'stemsep', 'separate', str(songs), '-o', str(work/'out_cli'), '--force'],
+                               thread_env(args.threads))
             if res['rc']: raise SystemExit(f"stemsep separate failed:\n{res['stderr'][-3000:]}")
             cli.append(res['wall_s']); cli_rss.append(res['peak_mb'])
-            print(f"round {r + 1}: stemsep separate (CLI, whole process) {res['wall_s']:7.2f} s", flush=True)
+            cli_line = ([l for l in res['stderr'].splitlines() if l.startswith('stemsep: separated')] or [''])[-1]
+            print(f"round {r + 1}: stemsep separate (CLI, whole process) {res['wall_s']:7.2f} s: {cli_line}", flush=True)
     med = {s: statistics.median(v) for s, v in times.items()}
-    med_cpu = {s: statistics.median(v) for s, v in cpu.items()}
     rows = []
     for s in systems:
-        peer = ' (random weights)' if SYSTEMS[s][0] else (' (random weights)' if s == 'stemsep' else '')
-        ratio = f"{med[s]/med['stemsep']:.2f}" if 'stemsep' in med else '–'
-        cpu_ratio = f"{med_cpu[s]/med_cpu['stemsep']:.2f}" if 'stemsep' in med else '–'
-        rows.append([SYSTEMS[s][1] + peer, f"{med[s]:.2f}", f"{args.seconds/med[s]:.2f}", ratio, f"{med_cpu[s]:.1f}", cpu_ratio,
-                     f"{statistics.median(setups[s]):.1f}", f"{max(rss[s]):.0f}", ', '.join(f'{t:.1f}' for t in times[s]),
+        st = statistics.median(setups[s])
+        rows.append([SYSTEMS[s][1], f"{med[s]:.1f}", f"**{audio_s/med[s]:.1f}**", f"{st:.1f}", f"{audio_s/(med[s] + st):.1f}",
+                     f"{statistics.median(cpu[s]):.1f}", f"{max(rss[s]):.0f}", ', '.join(f'{t:.1f}' for t in times[s]),
                      ', '.join(f'{x:.1f}' for x in loads[s])])
     if cli:
         c = statistics.median(cli)
-        rows.append(['`stemsep separate` CLI, whole cold process (imports, model load, separation, WAVs)',
-                     f"{c:.2f}", f"{args.seconds/c:.2f}", f"{c/med['stemsep']:.2f}", '–', '–', '–', f"{max(cli_rss):.0f}", ', '.join(f'{t:.1f}' for t in cli), '–'])
-    table = md_table(['system', 'wall (s, median)', 'audio s per wall s', 'wall / stemsep', 'CPU (s, median)', 'CPU / stemsep',
-                      'setup (s)', 'peak RSS (MiB)', 'all runs, wall (s)', '1-min load average at each start'], rows)
+        rows.append(['`stemsep separate SONGS_DIR`, the whole cold process (Python, imports, model load, first trace, the songs, WAVs)',
+                     f"{c:.1f}", '–', 'included', f"{audio_s/c:.1f}", '–', f"{max(cli_rss):.0f}", ', '.join(f'{t:.1f}' for t in cli), '–'])
+    table = md_table(['system', f'wall, {args.songs} songs (s, median)', 'x real time', 'start-up (s)', 'x real time with start-up',
+                      'CPU (s, median)', 'peak RSS (MiB)', 'all runs, wall (s)', '1-min load average at each start'], rows)
     text = (f"# Separation speed on the CPU\n\n"
             f"Machine: {header_machine}. {args.threads} threads per process (OMP/MKL/TF intra- and inter-op, "
-            f"torch.set_num_threads). Input: {args.seconds:.0f} s of `{SONG.name}` (44.1 kHz stereo, float WAV); "
-            f"file in -> float WAVs out; medians of {args.repeats} interleaved rounds, one process per system and "
-            f"round, each warmed up on 2 s of noise first (setup = imports + building or loading the model, not "
-            f"in the wall time; CPU = user + system seconds of the worker process during the separation, all its threads, which "
-            f"other processes on a shared machine disturb less than wall time; peak RSS = the process's ru_maxrss, warm-up included). The CLI row is the whole `stemsep separate` process, cold ({len(cli)} run(s)).\n"
+            f"torch.set_num_threads). Input: {args.songs} songs of {args.seconds:.0f} s (`{SONG.name}` rotated, 44.1 kHz stereo "
+            f"float WAV), file in -> 2 float WAVs per song out, default settings; medians of {args.repeats} interleaved rounds, one "
+            f"process per system and round, each warmed up on 2 s of noise first. Start-up = imports + loading the model, "
+            f"its own column; 'x real time' = {audio_s:.0f} s of audio / wall time of the job; CPU = user + system seconds "
+            f"of the worker during the job (all threads), which load from other processes disturbs less than wall time; "
+            f"peak RSS = the worker's ru_maxrss.\n"
             f"Run: `{command_line()}` on {t_start}.\n\n"
-            f"{table}\n\n"
-            f"Weights: stemsep's model is `build_model(StemsepConfig())` with random weights saved by `save_model`; "
-            f"Open-Unmix (`openunmix` {args.versions.get('openunmix', '?')}) and HT-Demucs (`demucs` "
-            f"{args.versions.get('demucs', '?')}) are built with random weights (their weights cannot be downloaded "
-            f"here); speed does not depend on the values of the weights. stemsep and HPSS process mono models per "
-            f"channel (stereo input: 2 passes); Open-Unmix and HT-Demucs are stereo models.\n")
+            f"{table}\n\n" + (f"The CLI printed: `{cli_line}`\n" if cli_line else ''))
+    write_report(text, args.out, work)
+
+def memory_flat(args):
+    "Peak RSS of the whole `stemsep separate` process for one song of each length in `--memory-minutes`."
+    work = Path(tempfile.mkdtemp(prefix='stemsep_mem_'))
+    rows = []
+    for minutes in args.memory_minutes:
+        src = make_input(work/f'song_{minutes:g}min.wav', minutes*60)
+        res = run_measured([sys.executable, '-m', 'stemsep', 'separate', str(src), '-o', str(work/'out'), '--force'], thread_env(args.threads))
+        if res['rc']: raise SystemExit(f"stemsep separate failed:\n{res['stderr'][-3000:]}")
+        line = ([l for l in res['stderr'].splitlines() if l.startswith('stemsep: separated')] or [''])[-1]
+        rows.append([f"{minutes:g} min", f"{res['peak_mb']:.0f}", f"{res['wall_s']:.1f}", f"`{line}`"])
+        print(rows[-1], flush=True)
+        src.unlink()
+    text = (f"## Peak memory against song length\n\nMachine: {machine()}. The whole `stemsep separate SONG` process, default "
+            f"settings, built-in model; peak RSS of the process (polled every 50 ms). Input: `{SONG.name}` tiled to each length.\n"
+            f"Run: `{command_line()}` on {time.strftime('%Y-%m-%d %H:%M')}.\n\n"
+            + md_table(['song', 'peak RSS (MiB)', 'wall (s)', 'summary line'], rows) + '\n')
     write_report(text, args.out, work)
 
 
@@ -332,12 +380,16 @@ def peer_versions(peer_python:str)->dict:
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    p.add_argument('--seconds', type=float, default=60., help='length of the test input (crop/tile of the song)')
+    p.add_argument('--seconds', type=float, default=60., help='length of each song (crop/tile of the song)')
+    p.add_argument('--songs', type=int, default=10, help='songs separated in one job')
+    p.add_argument('--old', default=None, help='folder holding the stemsep/ package before issue 17, to time beside this one')
     p.add_argument('--repeats', type=int, default=3, help='interleaved rounds; the table gives medians')
     p.add_argument('--threads', type=int, default=2, help='threads per process')
     p.add_argument('--cli-rounds', type=int, default=1, help='rounds that also time the whole `stemsep separate` process')
-    p.add_argument('--skip', nargs='*', default=[], choices=list(SYSTEMS), help='systems to leave out')
+    p.add_argument('--skip', nargs='*', default=['hpss'], choices=list(SYSTEMS), help='systems to leave out')
     p.add_argument('--peer-python', default=PEER_PYTHON, help='Python of the venv with torch, openunmix and demucs')
+    p.add_argument('--memory-minutes', type=float, nargs='+', default=None,
+                   help='instead of the speed table: peak RSS of `stemsep separate` on one song of each length (minutes)')
     p.add_argument('--out', default=str(ROOT/'bench'/'results'/'speed.md'), help='results file')
     # worker mode
     p.add_argument('--worker', choices=list(WORKERS), help=argparse.SUPPRESS)
@@ -347,6 +399,7 @@ def main():
     p.add_argument('--no-warmup', dest='warmup', action='store_false', help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.worker: return run_worker(args)
+    if args.memory_minutes: return memory_flat(args)
     args.versions = peer_versions(args.peer_python)
     bench(args)
 

@@ -14,7 +14,7 @@ from .utils import atomic_path
 
 # %% auto #0
 __all__ = ['AUDIO_EXTS', 'CODECS', 'SAMPLE_FORMATS', 'DEFAULT_BITRATE', 'load_audio', 'convert_channels', 'audio_info',
-           'AudioFormat', 'as_format', 'audio_writer', 'write_audio', 'stft', 'istft']
+           'AudioFormat', 'as_format', 'audio_writer', 'write_audio', 'stft_frames', 'stft', 'istft_frames', 'istft']
 
 # %% ../nbs/11_audio.ipynb #220b80e5
 AUDIO_EXTS = ('.wav', '.flac', '.ogg', '.mp3', '.m4a', '.mp4', '.aac', '.aiff', '.aif')
@@ -240,50 +240,75 @@ def write_audio(path,              # file to write; its extension names the code
     return path
 
 # %% ../nbs/11_audio.ipynb #76d96751
-# The STFT is written with numpy rather than taken from librosa: librosa needs numba and llvmlite (60 MB), which
-# cannot travel to the offline GPU machine that trains the shipped model, and training and separation must use
-# the very same transform. The test below checks it against `librosa.stft`/`librosa.istft`.
+# The STFT is written with numpy/scipy rather than taken from librosa: librosa needs numba and llvmlite (60 MB),
+# which cannot travel to the offline GPU machine that trains the shipped model, and training and separation must
+# use the very same transform. The test below checks it against `librosa.stft`/`librosa.istft`. Both directions
+# work frame-major, `(channels, frames, n_freq)`, the layout `scipy.fft` produces and the model reads, in float32.
 def _hann(n_fft:int)->np.ndarray:
     "Periodic Hann window, as `scipy.signal.get_window('hann', n_fft)` and librosa use."
     return (0.5 - 0.5*np.cos(2*np.pi*np.arange(n_fft)/n_fft)).astype(np.float32)
+
+_FFT_BLOCK = 2**22   # samples per FFT call, so memory stays bounded on long songs
+
+def stft_frames(y:np.ndarray,         # audio, (channels, samples)
+                cfg:StemsepConfig,    # supplies n_fft and hop_length
+               )->np.ndarray:         # complex64, (channels, frames, n_freq)
+    "Short-time Fourier transform with stemsep's one convention (centred, zero-padded, Hann), frame-major."
+    from scipy import fft
+    y = np.asarray(y, np.float32)
+    n_fft, hop = cfg.n_fft, cfg.hop_length
+    pad = n_fft//2
+    n_frames = 1 + y.shape[-1]//hop
+    need = (n_frames - 1)*hop + n_fft
+    yp = np.pad(y, ((0, 0), (pad, max(pad, need - y.shape[-1] - pad))))
+    frames = np.lib.stride_tricks.sliding_window_view(yp, n_fft, axis=-1)[:, ::hop][:, :n_frames]  # a view
+    win = _hann(n_fft)
+    spec = np.empty((y.shape[0], n_frames, n_fft//2 + 1), np.complex64)
+    block = max(1, _FFT_BLOCK//n_fft)
+    for t in range(0, n_frames, block):
+        spec[:, t:t + block] = fft.rfft(frames[:, t:t + block]*win, axis=-1)
+    return spec
 
 def stft(y:np.ndarray,         # audio, (channels, samples)
          cfg:StemsepConfig,    # supplies n_fft and hop_length
         )->np.ndarray:         # complex64, (channels, n_freq, frames)
     "Short-time Fourier transform with stemsep's one convention (centred, zero-padded, Hann)."
-    y = np.asarray(y, np.float32)
-    n_fft, hop = cfg.n_fft, cfg.hop_length
-    pad = n_fft//2
-    yp = np.pad(y, ((0, 0), (pad, pad)))
-    n_frames = 1 + y.shape[-1]//hop
-    need = (n_frames - 1)*hop + n_fft
-    if yp.shape[-1] < need: yp = np.pad(yp, ((0, 0), (0, need - yp.shape[-1])))
-    frames = np.lib.stride_tricks.sliding_window_view(yp, n_fft, axis=-1)[:, ::hop][:, :n_frames]  # a view
-    win = _hann(n_fft)
-    spec = np.empty((y.shape[0], n_fft//2 + 1, n_frames), np.complex64)
-    block = max(1, 2**22//n_fft)       # frames per FFT call, so memory stays bounded on long songs
-    for t in range(0, n_frames, block):
-        spec[:, :, t:t+block] = np.fft.rfft(frames[:, t:t+block]*win, axis=-1).transpose(0, 2, 1)
-    return spec
+    return np.ascontiguousarray(stft_frames(y, cfg).transpose(0, 2, 1))
 
-def istft(spec:np.ndarray,      # complex, (channels, n_freq, frames)
-          cfg:StemsepConfig,    # supplies n_fft and hop_length
-          length:int|None=None, # samples to return; None: as many as the frames give
-         )->np.ndarray:         # float32 audio, (channels, samples)
-    "Inverse of `stft`: windowed overlap-add, normalised by the summed squared window."
+def istft_frames(spec:np.ndarray,      # complex, (channels, frames, n_freq)
+                 cfg:StemsepConfig,    # supplies n_fft and hop_length
+                 length:int|None=None, # samples to return; None: as many as the frames give
+                )->np.ndarray:         # float32 audio, (channels, samples)
+    "Inverse of `stft_frames`: windowed overlap-add, normalised by the summed squared window."
+    from scipy import fft
     n_fft, hop = cfg.n_fft, cfg.hop_length
-    n_ch, _, n_frames = spec.shape
-    win = _hann(n_fft)
-    frames = np.fft.irfft(spec.transpose(0, 2, 1), n=n_fft, axis=-1).astype(np.float32)*win
+    n_ch, n_frames, _ = spec.shape
+    r = -(-n_fft//hop)                 # frames that overlap each hop-long stretch of output
+    win = np.zeros(r*hop, np.float32); win[:n_fft] = _hann(n_fft)
     total = n_fft + hop*(n_frames - 1)
-    y = np.zeros((n_ch, total), np.float32)
-    wsum = np.zeros(total, np.float32)
-    for t in range(n_frames):          # a loop over frames: vectorising it costs memory for no speed-up that matters
-        y[:, t*hop:t*hop + n_fft] += frames[:, t]
-        wsum[t*hop:t*hop + n_fft] += win**2
+    y = np.zeros((n_ch, n_frames + r - 1, hop), np.float32)   # the output cut into hops: frame t adds to hops t..t+r-1
+    wsum = np.zeros((n_frames + r - 1, hop), np.float32)
+    block = max(1, _FFT_BLOCK//n_fft)
+    for t in range(0, n_frames, block):
+        frames = fft.irfft(spec[:, t:t + block], n=n_fft, axis=-1).astype(np.float32, copy=False)  # (ch, k, n_fft)
+        if r*hop > n_fft: frames = np.pad(frames, ((0, 0), (0, 0), (0, r*hop - n_fft)))
+        frames *= win
+        k = frames.shape[1]
+        for j in range(r):             # overlap-add as r shifted slabs: no loop over frames
+            y[:, t + j:t + j + k] += frames[:, :, j*hop:(j + 1)*hop]
+    w2 = (win**2).reshape(r, hop)
+    for j in range(r): wsum[j:j + n_frames] += w2[j]
+    y, wsum = y.reshape(n_ch, -1)[:, :total], wsum.reshape(-1)[:total]
     y /= np.where(wsum > 1e-8, wsum, 1.)
     pad = n_fft//2
     y = y[:, pad:]
     if length is None: return np.ascontiguousarray(y[:, :total - 2*pad])
     if y.shape[-1] < length: y = np.pad(y, ((0, 0), (0, length - y.shape[-1])))
     return np.ascontiguousarray(y[:, :length])
+
+def istft(spec:np.ndarray,      # complex, (channels, n_freq, frames)
+          cfg:StemsepConfig,    # supplies n_fft and hop_length
+          length:int|None=None, # samples to return; None: as many as the frames give
+         )->np.ndarray:         # float32 audio, (channels, samples)
+    "Inverse of `stft`: windowed overlap-add, normalised by the summed squared window."
+    return istft_frames(np.asarray(spec).transpose(0, 2, 1), cfg, length)

@@ -16,7 +16,7 @@ from .preprocess import preprocess
 from .train import BEST_WEIGHTS, train
 from .predict import (_check_collisions, _check_options, _expand_inputs, _mix_name, _unique_inputs,
                              DEFAULT_MODEL, default_model_path, describe_models, load_separator, output_paths,
-                             parse_mix, separate_file)
+                             parse_mix, select_device, separate_file, separate_files)
 from .evaluate import evaluate_folder
 from .synth import _list_instruments, render_dataset, SOUNDFONT_DIRS
 from .pipeline import DEMO_SONG, LAYOUT, PipelineHandler, run_demo
@@ -45,7 +45,7 @@ OPTIONS = {   # option name -> (flags, argparse keywords); a command adds it wit
     'offset':       (('--offset',), dict(type=float, default=0., help='start this far into each song, seconds')),
     'duration':     (('--duration',), dict(type=float, default=None, help='separate at most this many seconds')),
     'max_seconds':  (('--max-seconds',), dict(type=float, default=30., help='evaluate at most this much of each song, seconds (museval is slow)')),
-    'join':         (('--join',), dict(default='overlap', choices=('overlap', 'concat'), help='how patches are joined, see `stemsep separate`')),
+    'join':         (('--join',), dict(default='concat', choices=('concat', 'overlap'), help='how patches are joined, see `stemsep separate`')),
     'wiener':       (('--wiener',), dict(type=int, default=0, metavar='N', help='multichannel Wiener EM iterations after the soft masks (0: off)')),
     'seconds':      (('--seconds',), dict(type=float, default=30., help='length of each rendered song, seconds')),
     'drum_layers':  (('--drum-layers',), dict(type=float, default=0., metavar='P', help='chance per rendered drum track of synthetic kick and snare layers (0-1)')),
@@ -254,12 +254,16 @@ def add_train(subparsers, # from `ArgumentParser.add_subparsers`
 # %% ../nbs/15_cli.ipynb #bc5569e1
 def separate_command(args, # parsed `stemsep separate` arguments
                     )->int:
-    "Handler of `stemsep separate`."
+    "Handler of `stemsep separate`: one model loaded, one progress bar and one summary line for all the files."
+    import time
+    from tqdm.auto import tqdm
+    t0 = time.perf_counter()
     _check_options(args)                                     # usage errors before any work
     for m in args.mix or ():                                 # output names are known before the model is loaded
         try: check_name(_mix_name(m), 'output name')
         except StemsepError as e: raise StemsepError(f"--mix {m.strip()!r}: {e}", exit_code=2) from None
     output_paths('x', args.output, [_mix_name(m) for m in args.mix or ['x']], args.template, args.format)
+    device = select_device(getattr(args, 'device', None))
     model, cfg = load_separator(args.model or default_model_path())
     mixes = args.mix or None
     names = [parse_mix(m, cfg.stems)[0] for m in mixes or cfg.stems]
@@ -268,19 +272,20 @@ def separate_command(args, # parsed `stemsep separate` arguments
     files = _unique_inputs(_expand_inputs(args.files))
     _check_collisions(files, args.output, names, args.template, fmt.ext)
     failed = []
-    for path in files:
-        try:
-            if path.is_dir(): raise StemsepError(f"{path}: folder holds no audio files ({', '.join(AUDIO_EXTS)})")
-            written = separate_file(model, cfg, path, args.output, mixes=mixes, template=args.template,
-                                    fmt=fmt, offset_s=args.offset, duration_s=args.duration,
-                                    force=args.force, skip_existing=args.skip_existing,
-                                    batch_size=args.batch_size, join=args.join, wiener=args.wiener,
-                                    power=args.mask_power, block_s=args.block_seconds)
-            print(f"{path}: " + (', '.join(str(p) for p in written) if written else 'outputs exist, skipped'))
-        except StemsepError as e:
-            print(f"stemsep: error: {e}", file=sys.stderr); failed.append(str(path))
-        except Exception as e:
-            print(f"stemsep: error: {path}: {type(e).__name__}: {e}", file=sys.stderr); failed.append(str(path))
+    def report(path, written, error):
+        if error is not None: tqdm.write(error, file=sys.stderr); failed.append(str(path))
+        else: tqdm.write(f"{path}: " + (', '.join(str(p) for p in written) if written else 'outputs exist, skipped'), file=sys.stdout)
+    t_ready = time.perf_counter()
+    seconds = separate_files(model, cfg, files, args.output, workers=2 if device == 'gpu' else 1, report=report,
+                             mixes=mixes, template=args.template, fmt=fmt, offset_s=args.offset,
+                             duration_s=args.duration, force=args.force, skip_existing=args.skip_existing,
+                             batch_size=args.batch_size, join=args.join, overlap=args.overlap, wiener=args.wiener,
+                             power=args.mask_power, block_s=args.block_seconds)
+    wall = time.perf_counter() - t_ready
+    if seconds:
+        print(f"stemsep: separated {len(files) - len(failed)} of {len(files)} files, {seconds:.1f} s of audio in "
+              f"{wall:.1f} s on the {device.upper()}: {seconds/wall:.1f}x real time "
+              f"({seconds/(wall + t_ready - t0):.1f}x with the {t_ready - t0:.1f} s of start-up: backend, model load)", file=sys.stderr)
     if failed:
         print(f"stemsep: {len(failed)} of {len(files)} files failed: {', '.join(failed)}", file=sys.stderr)
         return 1
@@ -314,11 +319,13 @@ def add_separate(subparsers, # from `ArgumentParser.add_subparsers`
         g.add_argument(f'--{name}', dest='sample_format', action='store_const', const=name, help=what)
     add_options(p, 'offset', offset=dict(help='start at this time in each input, seconds'))
     add_options(p, 'duration')
-    add_options(p, 'batch_size', batch_size=dict(default=8, help='patches per model call'))
-    add_options(p, 'join', join=dict(help="'overlap': Hann-weighted overlap-add of half-overlapping patches; 'concat': the paper's plain concatenation"))
+    add_options(p, 'batch_size', batch_size=dict(default=8, help='patches per model call (both channels batched together; ' 'on a CPU 16 is no faster and takes 400 MiB more)'))
+    add_options(p, 'join', join=dict(help="'concat': back-to-back patches, the paper's (fastest; as good on the real clip, bench/results/speed.md); " "'overlap': weighted overlap-add of overlapping patches"))
+    p.add_argument('--overlap', type=float, default=0.5, help="with --join overlap: the fraction of a patch neighbours share, 0 to 0.5")
     add_options(p, 'wiener')
     p.add_argument('--mask-power', type=float, default=1., help='soft-mask exponent: 1 magnitude ratio, 2 power ratio')
-    p.add_argument('--block-seconds', type=float, default=30., help='separate long songs in blocks of this length (memory)')
+    p.add_argument('--block-seconds', type=float, default=60., help='separate long songs in blocks of this length (memory)')
+    p.add_argument('--device', default=None, choices=('cpu', 'gpu'), help='where the model runs; default: the GPU when there is one')
     add_options(p, 'force', force=dict(help='overwrite existing outputs'))
     p.add_argument('--skip-existing', action='store_true', help='skip inputs whose outputs all exist (resume a batch)')
     return p

@@ -10,12 +10,13 @@ import numpy as np
 import stemsep
 from .config import StemsepConfig, StemsepError, check_name
 from .utils import atomic_path, make_dir
-from .audio import load_audio, stft, istft, AUDIO_EXTS, AudioFormat, as_format, audio_writer
+from .audio import load_audio, stft, istft, stft_frames, istft_frames, _hann, AUDIO_EXTS, AudioFormat, as_format, audio_writer
 
 # %% auto #0
 __all__ = ['DEFAULT_MODEL', 'SILENCE', 'builtin_models', 'describe_models', 'resolve_model', 'default_model_path',
            'load_separator', 'predict_magnitudes', 'soft_masks', 'wiener_refine', 'separate_spectrogram',
-           'separate_chunk', 'iter_separated', 'separate_array', 'parse_mix', 'output_paths', 'separate_file']
+           'separate_chunk', 'iter_separated', 'separate_array', 'parse_mix', 'output_paths', 'separate_file',
+           'select_device', 'separate_files']
 
 # %% ../nbs/05_predict.ipynb #3e840455
 DEFAULT_MODEL = 'drums_accompaniment'     # the built-in model `stemsep separate` uses without --model
@@ -88,45 +89,87 @@ def _resolve_model(model, cfg):
     return model, cfg
 
 # %% ../nbs/05_predict.ipynb #04262ff3
-def _patch_plan(n_frames:int, segment_frames:int, join:str):
+def _patch_plan(n_frames:int, segment_frames:int, join:str, overlap:float=0.5):
     "(patch hop, frames of padding in front, number of patches, per-frame weights of one patch)"
     T = segment_frames
-    if join == 'overlap':
-        hop = max(1, T//2)
-        n_patches = -(-n_frames//hop) + 1
-        weights = (0.5 - 0.5*np.cos(2*np.pi*np.arange(T)/T)).astype(np.float32) + 1e-3  # never 0: safe to divide
-        return hop, hop, n_patches, weights
-    if join == 'concat': return T, 0, -(-n_frames//T), np.ones(T, np.float32)
-    raise StemsepError(f"join={join!r}: choose 'overlap' or 'concat'", exit_code=2)
+    if join == 'concat': overlap = 0.
+    elif join != 'overlap': raise StemsepError(f"join={join!r}: choose 'overlap' or 'concat'", exit_code=2)
+    if not 0 <= overlap <= 0.5: raise StemsepError(f"overlap={overlap}: choose a fraction of a patch from 0 to 0.5", exit_code=2)
+    ramp = min(T//2, int(round(T*overlap)))                     # frames shared by two neighbouring patches
+    hop = T - ramp
+    weights = np.ones(T, np.float32)
+    if ramp:                                                  # raised-cosine ramps; at overlap 0.5 the whole patch
+        weights[:ramp] = 0.5 - 0.5*np.cos(np.pi*np.arange(ramp)/ramp)  # is one Hann window, as before
+        weights[T - ramp:] = 0.5 + 0.5*np.cos(np.pi*np.arange(ramp)/ramp)
+        weights += 1e-3                                       # never 0: safe to divide
+    n_patches = max(1, -(-(n_frames + 2*ramp - T)//hop) + 1)
+    return hop, ramp, n_patches, weights
+
+def _forward(model):
+    "`f(batch)`: the model's forward pass, `(batch, frames, bins, channels)` -> numpy float32, compiled once per model."
+    import keras
+    if not isinstance(model, keras.Model): return lambda x: np.asarray(model.predict_on_batch(x), np.float32)
+    f = model.__dict__.get('_stemsep_forward')
+    if f is not None: return f
+    if keras.backend.backend() == 'tensorflow':         # one graph for every batch size; XLA is slower on CPUs
+        import tensorflow as tf
+        graph = tf.function(lambda x: model(x, training=False), reduce_retracing=True,
+                            input_signature=[tf.TensorSpec((None,) + tuple(model.input_shape[1:]), tf.float32)])
+        f = lambda x: graph(x).numpy()
+    else: f = lambda x: np.asarray(model.predict_on_batch(x), np.float32)  # jax/torch: predict_on_batch compiles
+    model.__dict__['_stemsep_forward'] = f
+    return f
+
+def _run_model(forward, batch:np.ndarray, batch_size:int, pad:bool)->np.ndarray:
+    "`forward` on one batch, zero-padded to `batch_size` patches when `pad` (one compiled shape on JAX)."
+    n = len(batch)
+    if pad and n < batch_size: batch = np.concatenate([batch, np.zeros((batch_size - n,) + batch.shape[1:], batch.dtype)])
+    return forward(batch)[:n]
+
+def _predict_groups(model, cfg:StemsepConfig, mags:np.ndarray, batch_size:int=8, join:str='concat',
+                    overlap:float=0.5)->np.ndarray:
+    "Model estimates for `(groups, frames, n_bins, n_channels)` magnitudes, all groups' patches batched together."
+    import keras
+    n_groups, n_frames, n_bins, n_ch = mags.shape
+    T = cfg.segment_frames
+    if (n_bins, n_ch) != (cfg.n_bins, cfg.n_channels):
+        raise StemsepError(f"spectrogram has {n_bins} bins x {n_ch} channels, the model expects {cfg.n_bins} x {cfg.n_channels}")
+    hop, front, n_patches, weights = _patch_plan(n_frames, T, join, overlap)
+    total = (n_patches - 1)*hop + T
+    padded = np.zeros((n_groups, total, n_bins, n_ch), np.float32)
+    padded[:, front:front + n_frames] = mags
+    out = np.zeros((n_groups, total, n_bins, cfg.output_channels), np.float32)
+    jobs = [(g, k*hop) for g in range(n_groups) for k in range(n_patches)]      # every patch of every group
+    forward, bs = _forward(model), max(1, batch_size)
+    pad = keras.backend.backend() == 'jax' and len(jobs) > bs
+    if hop == T:                       # back-to-back patches: views of the spectrogram and of the output, no weights
+        patches, flat = padded.reshape(-1, T, n_bins, n_ch), out.reshape(-1, T, n_bins, cfg.output_channels)
+    for first in range(0, len(jobs), bs):
+        part = jobs[first:first + bs]
+        batch = patches[first:first + bs] if hop == T else np.stack([padded[g, s:s + T] for g, s in part])
+        pred = _run_model(forward, batch, bs, pad)                               # (batch, T, n_bins, stems*n_ch)
+        if pred.shape[1:] != (T, n_bins, cfg.output_channels):
+            raise StemsepError(f"the model outputs {pred.shape[1:]} per patch, its configuration says "
+                               f"{(T, n_bins, cfg.output_channels)}: model and config.json do not belong together")
+        if hop == T: flat[first:first + len(part)] = pred
+        else:
+            for (g, s), p in zip(part, pred): out[g, s:s + T] += p*weights[:, None, None]
+    out = out[:, front:front + n_frames]
+    if hop != T:
+        weight_sum = np.zeros(total, np.float32)
+        for k in range(n_patches): weight_sum[k*hop:k*hop + T] += weights
+        out /= weight_sum[front:front + n_frames, None, None]
+    return out
 
 def predict_magnitudes(model,                    # keras model: (batch, frames, bins, channels) -> (batch, frames, bins, stems*channels)
                        cfg:StemsepConfig,        # the model's configuration
                        mixture_mag:np.ndarray,   # (frames, n_bins, n_channels) linear magnitudes, any number of frames
                        batch_size:int=8,         # patches per model call
-                       join:str='overlap',       # 'overlap': Hann-weighted overlap-add of half-overlapping patches; 'concat': the paper's
+                       join:str='concat',        # 'concat': back-to-back patches, the paper's; 'overlap': weighted overlap-add
+                       overlap:float=0.5,        # with 'overlap': the fraction of a patch neighbours share, 0 to 0.5
                       )->np.ndarray:             # (frames, n_bins, n_stems*n_channels), stem-major
     "Run the model over a spectrogram of any length, patch by patch, and join the patches."
-    n_frames, n_bins, n_ch = mixture_mag.shape
-    T = cfg.segment_frames
-    if (n_bins, n_ch) != (cfg.n_bins, cfg.n_channels):
-        raise StemsepError(f"spectrogram has {n_bins} bins x {n_ch} channels, the model expects {cfg.n_bins} x {cfg.n_channels}")
-    hop, front, n_patches, weights = _patch_plan(n_frames, T, join)
-    total = (n_patches - 1)*hop + T
-    padded = np.zeros((total, n_bins, n_ch), np.float32)
-    padded[front:front + n_frames] = mixture_mag
-    out = np.zeros((total, n_bins, cfg.output_channels), np.float32)
-    weight_sum = np.zeros(total, np.float32)
-    for first in range(0, n_patches, max(1, batch_size)):
-        starts = [k*hop for k in range(first, min(n_patches, first + max(1, batch_size)))]
-        batch = np.stack([padded[s:s + T] for s in starts])               # (batch, T, n_bins, n_ch)
-        pred = np.asarray(model.predict_on_batch(batch), dtype=np.float32)
-        if pred.shape[1:] != (T, n_bins, cfg.output_channels):
-            raise StemsepError(f"the model outputs {pred.shape[1:]} per patch, its configuration says "
-                               f"{(T, n_bins, cfg.output_channels)}: model and config.json do not belong together")
-        for s, p in zip(starts, pred):
-            out[s:s + T] += p*weights[:, None, None]
-            weight_sum[s:s + T] += weights
-    return out[front:front + n_frames]/weight_sum[front:front + n_frames, None, None]
+    return _predict_groups(model, cfg, np.asarray(mixture_mag, np.float32)[None], batch_size, join, overlap)[0]
 
 # %% ../nbs/05_predict.ipynb #5ceeff4d
 def soft_masks(est_mags:np.ndarray,   # (stems, channels, n_bins, frames) estimated magnitudes
@@ -142,6 +185,23 @@ def soft_masks(est_mags:np.ndarray,   # (stems, channels, n_bins, frames) estima
         top = masks[:, :, -max(1, n_bins//16):].mean(axis=2, keepdims=True)
         masks = np.concatenate([masks, np.broadcast_to(top, masks.shape[:2] + (n_freq - n_bins, masks.shape[3]))], axis=2)
     return masks
+
+def _masked_stems(est:np.ndarray,      # (stems, channels, frames, n_bins) estimated magnitudes, float32; overwritten
+                  mix:np.ndarray,      # (channels, frames, n_freq) complex mixture STFT, frame-major
+                  power:float=1.,      # mask exponent, as in `soft_masks`
+                 )->np.ndarray:        # (stems, channels, frames, n_freq) complex64
+    "`soft_masks` times the mixture in the frame-major layout, in place and in float32 (the engine's path)."
+    n_stems, n_bins = est.shape[0], est.shape[-1]
+    e = np.maximum(est, 0, out=est)
+    if power != 1: e **= np.float32(power)
+    e += np.float32(1e-12)
+    e /= e.sum(0)                                                        # the masks
+    out = np.empty((n_stems,) + mix.shape, np.complex64)
+    np.multiply(e, mix[..., :n_bins], out=out[..., :n_bins])
+    if mix.shape[-1] > n_bins:
+        top = e[..., -max(1, n_bins//16):].mean(-1, keepdims=True)
+        np.multiply(top, mix[..., n_bins:], out=out[..., n_bins:])
+    return out
 
 # %% ../nbs/05_predict.ipynb #f4cebd77
 def wiener_refine(mix_spec:np.ndarray,    # (channels, n_freq, frames) complex mixture STFT
@@ -164,29 +224,36 @@ def wiener_refine(mix_spec:np.ndarray,    # (channels, n_freq, frames) complex m
     return Y
 
 # %% ../nbs/05_predict.ipynb #67608823
+def _separate_frames(model, cfg:StemsepConfig, spec:np.ndarray, batch_size:int=8, join:str='concat',
+                     overlap:float=0.5, wiener:int=0, power:float=1.)->np.ndarray:
+    "`separate_spectrogram` in the frame-major layout: `(channels, frames, n_freq)` -> `(stems, channels, frames, n_freq)`."
+    n_ch, n_frames, n_freq = spec.shape
+    k = cfg.n_channels
+    mag = np.abs(spec[..., :cfg.n_bins])                                       # (channels, frames, n_bins) float32
+    if k == 1: groups = mag[..., None]                                          # each channel is a mono mixture
+    elif n_ch == 1: groups = np.repeat(mag[..., None], k, axis=-1)              # mono song, stereo model
+    else: groups = mag.transpose(1, 2, 0)[None]                                 # (1, frames, n_bins, channels)
+    pred = _predict_groups(model, cfg, groups, batch_size, join, overlap)      # (groups, frames, n_bins, stems*k)
+    pred = pred.reshape(*pred.shape[:3], cfg.n_stems, k)
+    if k == 1: est = pred[..., 0].transpose(3, 0, 1, 2)                         # (stems, channels, frames, n_bins)
+    elif n_ch == 1: est = pred[0].mean(-1).transpose(2, 0, 1)[:, None]
+    else: est = pred[0].transpose(2, 3, 0, 1)
+    specs = _masked_stems(np.ascontiguousarray(est), spec, power)      # contiguous: the mask arithmetic runs twice as fast
+    if wiener: specs = wiener_refine(spec.transpose(0, 2, 1), specs.transpose(0, 1, 3, 2), wiener).transpose(0, 1, 3, 2)
+    return specs
+
 def separate_spectrogram(model,               # a trained stemsep Keras model
                          cfg:StemsepConfig,   # its configuration
                          mix_spec:np.ndarray, # (channels, n_freq, frames) complex mixture STFT at cfg's STFT
-                         batch_size:int=8,    # patches per model call
-                         join:str='overlap',  # 'overlap' or 'concat', see `predict_magnitudes`
+                         batch_size:int=8,    # patches per model call (all channels' patches batched together)
+                         join:str='concat',   # 'concat' or 'overlap', see `predict_magnitudes`
+                         overlap:float=0.5,   # with 'overlap': the fraction of a patch neighbours share
                          wiener:int=0,        # multichannel Wiener EM iterations; 0: soft masks only
                          power:float=1.,      # mask exponent, see `soft_masks`
                         )->np.ndarray:   # (stems, channels, n_freq, frames) complex64
     "The stems' STFTs: the model's estimates as masks on the mixture, optionally Wiener-refined."
-    n_ch, n_freq, n_frames = mix_spec.shape
-    mag = np.abs(mix_spec[:, :cfg.n_bins]).astype(np.float32)                  # (channels, n_bins, frames)
-    est = np.zeros((cfg.n_stems, n_ch, cfg.n_bins, n_frames), np.float32)
-    if cfg.n_channels == 1: groups = [[c] for c in range(n_ch)]
-    elif n_ch == 1: groups = [[0]*cfg.n_channels]
-    else: groups = [list(range(n_ch))]
-    for idx in groups:
-        pred = predict_magnitudes(model, cfg, mag[idx].transpose(2, 1, 0), batch_size, join)  # (frames, bins, stems*ch)
-        pred = pred.reshape(n_frames, cfg.n_bins, cfg.n_stems, len(idx)).transpose(2, 3, 1, 0)  # (stems, ch, bins, frames)
-        if len(set(idx)) < len(idx): est[:, idx[0]] = pred.mean(1)
-        else: est[:, idx] = pred
-    specs = soft_masks(est, n_freq, power)*mix_spec[None]
-    if wiener: specs = wiener_refine(mix_spec, specs, wiener)
-    return specs.astype(np.complex64)
+    specs = _separate_frames(model, cfg, np.asarray(mix_spec).transpose(0, 2, 1), batch_size, join, overlap, wiener, power)
+    return np.ascontiguousarray(specs.transpose(0, 1, 3, 2))
 
 # %% ../nbs/05_predict.ipynb #61075c7c
 def _resample(y:np.ndarray, sr_from:int, sr_to:int, length:int|None=None)->np.ndarray:
@@ -204,14 +271,16 @@ def separate_chunk(model,             # a trained stemsep Keras model
                    cfg:StemsepConfig, # its configuration
                    y:np.ndarray,      # audio (channels, samples) at `sr`
                    sr:int,            # its sample rate, Hz
-                   **kwargs,          # batch_size, join, wiener, power: see `separate_spectrogram`
+                   **kwargs,          # batch_size, join, overlap, wiener, power: see `separate_spectrogram`
                   )->np.ndarray:   # (stems, channels, samples) at `sr`, same length as `y`
     "Separate one block of audio held in memory."
     x = _resample(y, sr, cfg.sr)
-    specs = separate_spectrogram(model, cfg, stft(x, cfg), **kwargs)
-    n_stems, n_ch = specs.shape[:2]
-    stems = istft(specs.reshape(n_stems*n_ch, *specs.shape[2:]), cfg, length=x.shape[-1])
-    return _resample(stems.reshape(n_stems, n_ch, -1), cfg.sr, sr, length=y.shape[-1])
+    if _use_device_engine(model, cfg, **kwargs): stems = _separate_block_device(model, cfg, x, **kwargs)
+    else:
+        specs = _separate_frames(model, cfg, stft_frames(x, cfg), **kwargs)   # (stems, channels, frames, n_freq)
+        n_stems, n_ch = specs.shape[:2]
+        stems = istft_frames(specs.reshape(n_stems*n_ch, *specs.shape[2:]), cfg, length=x.shape[-1]).reshape(n_stems, n_ch, -1)
+    return _resample(stems, cfg.sr, sr, length=y.shape[-1])                   # (stems, channels, samples)
 
 def _check_length(n_samples:int, sr:int, cfg:StemsepConfig, what:str):
     "Refuse audio shorter than one STFT frame at the model's rate."
@@ -224,16 +293,14 @@ def iter_separated(model,                     # a trained stemsep Keras model
                    read,                      # read(start, stop) -> audio (channels, stop-start) at `sr`
                    n_samples:int,             # samples in the song
                    sr:int,                    # the song's sample rate, Hz
-                   block_s:float=30.,         # seconds per block
+                   block_s:float=60.,         # seconds per block
                    overlap_s:float|None=None, # cross-fade between blocks, seconds; None: one patch
-                   progress=None,             # a tqdm bar to advance by one per block, or None
-                   **kwargs,                  # batch_size, join, wiener, power
+                   progress=None,             # a tqdm bar to advance by the seconds of audio done, or None
+                   **kwargs,                  # batch_size, join, overlap, wiener, power
                   ):   # yields (stems, channels, k) pieces, in order, k summing to n_samples
     "Separate a song block by block, cross-fading the blocks, so memory does not grow with its length."
     overlap = int(round((cfg.segment_s if overlap_s is None else overlap_s)*sr))
     block = max(int(round(block_s*sr)), 4*overlap, 1)
-    n_blocks = 1 if n_samples <= block else 1 + -(-(n_samples - block)//(block - overlap))
-    if progress is not None: progress.reset(total=n_blocks)
     start, tail = 0, None
     while True:
         stop = min(start + block, n_samples)
@@ -241,11 +308,11 @@ def iter_separated(model,                     # a trained stemsep Keras model
         if tail is not None:
             fade = np.linspace(0, 1, overlap + 2, dtype=np.float32)[1:-1]
             out[..., :overlap] = tail*(1 - fade) + out[..., :overlap]*fade
-        if progress is not None: progress.update(1)
-        if stop >= n_samples:
-            yield out
-            return
-        yield out[..., :out.shape[-1] - overlap]
+        last = stop >= n_samples
+        piece = out if last else out[..., :out.shape[-1] - overlap]
+        if progress is not None: progress.update(piece.shape[-1]/sr)
+        yield piece
+        if last: return
         tail = out[..., out.shape[-1] - overlap:]
         start = stop - overlap
 
@@ -253,7 +320,7 @@ def separate_array(model,                     # a keras model, or the path of a 
                    cfg:StemsepConfig|None,    # the model's configuration (None when `model` is a path)
                    y:np.ndarray,              # audio (channels, samples), any rate, mono or stereo
                    sr:int,                    # its sample rate, Hz
-                   **kwargs,                  # batch_size, join, wiener, power, block_s, overlap_s
+                   **kwargs,                  # batch_size, join, overlap, wiener, power, block_s, overlap_s
                   )->dict:                    # stem name -> audio (channels, samples) float32 at `sr`
     "Separate audio held in memory into the model's stems, each as long as `y`."
     model, cfg = _resolve_model(model, cfg)
@@ -264,6 +331,70 @@ def separate_array(model,                     # a keras model, or the path of a 
     pieces = list(iter_separated(model, cfg, lambda a, b: y[:, a:b], y.shape[-1], sr, **kwargs))
     stems = np.concatenate(pieces, axis=-1)
     return {name: stems[i] for i, name in enumerate(cfg.stems)}
+
+# %% ../nbs/05_predict.ipynb #5a17e006
+def _use_device_engine(model, cfg:StemsepConfig, join:str='concat', wiener:int=0, **kwargs)->bool:
+    "Does this block go through `_separate_block_device`? On JAX with a GPU, for back-to-back patches without Wiener."
+    import keras
+    if keras.backend.backend() != 'jax' or not isinstance(model, keras.Model) or join != 'concat' or wiener: return False
+    if cfg.n_fft % cfg.hop_length or cfg.n_channels != 1: return False
+    import jax
+    return jax.default_backend() == 'gpu'
+
+def _device_graph(model, cfg:StemsepConfig, n_ch:int, n_frames_pad:int, power:float):
+    "The device function `(padded hops, frame weights) -> stems' frames`, compiled once per shape (cached on the model)."
+    import keras
+    from keras import ops
+    key = ('_stemsep_device', n_ch, n_frames_pad, float(power))
+    cache = model.__dict__.setdefault('_stemsep_graphs', {})
+    if key in cache: return cache[key]
+    n_fft, hop, T, n_bins, S = cfg.n_fft, cfg.hop_length, cfg.segment_frames, cfg.n_bins, cfg.n_stems
+    r, F = n_fft//hop, n_frames_pad
+    win = _hann(n_fft)
+    def run(forward, hops, valid):        # hops (ch, F + r - 1, hop) audio; valid (F,) 1 for frames of the song
+        frames = ops.concatenate([hops[:, j:j + F] for j in range(r)], axis=-1)*win       # (ch, F, n_fft)
+        re, im = ops.rfft(frames)                                                         # (ch, F, n_freq)
+        mag = ops.sqrt(re[..., :n_bins]**2 + im[..., :n_bins]**2)*valid[None, :, None]
+        pred = forward(ops.reshape(mag, (n_ch*F//T, T, n_bins, 1)))                       # (patches, T, n_bins, S)
+        e = ops.transpose(ops.reshape(pred, (n_ch, F, n_bins, S)), (3, 0, 1, 2))          # (S, ch, F, n_bins)
+        e = ops.maximum(e, 0.)
+        if power != 1: e = e**power
+        e = e + 1e-12
+        masks = e/ops.sum(e, axis=0, keepdims=True)
+        top = ops.mean(masks[..., -max(1, n_bins//16):], axis=-1, keepdims=True)
+        if n_fft//2 + 1 > n_bins: masks = ops.concatenate([masks, ops.repeat(top, n_fft//2 + 1 - n_bins, axis=-1)], axis=-1)
+        masks = masks*valid[None, None, :, None]
+        out = ops.irfft((masks*re[None], masks*im[None]), fft_length=n_fft)*win                # (S, ch, F, n_fft)
+        slabs = [ops.pad(out[..., j*hop:(j + 1)*hop], [(0, 0), (0, 0), (j, r - 1 - j), (0, 0)]) for j in range(r)]
+        return sum(slabs[1:], slabs[0])                                                   # (S, ch, F + r - 1, hop)
+    if keras.backend.backend() == 'jax':
+        import jax
+        def pure(tv, ntv, hops, valid):
+            return run(lambda x: model.stateless_call(tv, ntv, x, training=False)[0], hops, valid)
+        jitted = jax.jit(pure)
+        graph = lambda hops, valid: jitted([v.value for v in model.trainable_variables],
+                                           [v.value for v in model.non_trainable_variables], hops, valid)
+    else: graph = lambda hops, valid: run(lambda x: model(x, training=False), hops, valid)
+    cache[key] = graph
+    return graph
+
+def _separate_block_device(model, cfg:StemsepConfig, x:np.ndarray, power:float=1., **kwargs)->np.ndarray:
+    "Back-to-back patches of `x` (channels, samples) at the model's rate, all on the device: (stems, channels, samples)."
+    n_ch, n = x.shape
+    n_fft, hop, T = cfg.n_fft, cfg.hop_length, cfg.segment_frames
+    r = n_fft//hop
+    n_frames = 1 + n//hop
+    F = -(-n_frames//(8*T))*8*T                      # frames, padded to 8 patches at a time: few shapes to compile
+    hops = np.zeros((n_ch, (F + r - 1)*hop), np.float32)
+    hops[:, n_fft//2:n_fft//2 + n] = x                                   # centred frames, zero padding (as `stft`)
+    valid = (np.arange(F) < n_frames).astype(np.float32)
+    y = np.asarray(_device_graph(model, cfg, n_ch, F, power)(hops.reshape(n_ch, F + r - 1, hop), valid), np.float32)
+    y = y.reshape(y.shape[0], n_ch, -1)[..., n_fft//2:n_fft//2 + n]
+    wsum = np.zeros((F + r - 1, hop), np.float32)                        # summed squared window of the song's frames
+    w2 = (_hann(n_fft)**2).reshape(r, hop)
+    for j in range(r): wsum[j:j + n_frames] += w2[j]
+    wsum = wsum.reshape(-1)[n_fft//2:n_fft//2 + n]
+    return y/np.where(wsum > 1e-8, wsum, 1.)
 
 # %% ../nbs/05_predict.ipynb #20f1b24c
 def parse_mix(spec:str,     # 'drums', 'drums+bass', 'all-drums', 'all', optionally 'name=' in front
@@ -400,8 +531,8 @@ def separate_file(model,                  # keras model, or path of a trained mo
                   duration_s:float|None=None, # separate at most this much, seconds
                   force:bool=False,       # overwrite existing outputs
                   skip_existing:bool=False, # return at once if every output exists already
-                  progress:bool=True,     # a progress bar over the song's blocks
-                  **kwargs,               # batch_size, join, wiener, power, block_s, overlap_s
+                  progress=True,          # a progress bar over the song's seconds, or a tqdm bar to advance (a whole job's)
+                  **kwargs,               # batch_size, join, overlap, wiener, power, block_s, overlap_s
                  )->list:                 # the paths written
     "Separate one audio file and write the requested stems and mixes."
     import soundfile as sf
@@ -424,10 +555,14 @@ def separate_file(model,                  # keras model, or path of a trained mo
         make_dir(p.parent)
         if not os.access(p.parent, os.W_OK): raise StemsepError(f"{p.parent}: output directory is not writable")
     weights = np.stack([w for _, w in parsed])                                  # (outputs, stems)
+    plain = weights.shape[0] == weights.shape[1] and np.array_equal(weights, np.eye(len(weights)))   # the stems as they are
     peak = 0.
-    bar = tqdm(desc=path.name, unit='block', disable=not progress, leave=False)
+    own_bar = not hasattr(progress, 'update')
+    bar = (tqdm(desc=path.name, total=round(n_samples/sr, 1), unit='s', disable=not progress, leave=False,
+                bar_format='{desc}: {percentage:3.0f}%|{bar}| {n:.0f}/{total:.0f} s audio [{elapsed}<{remaining}]')
+           if own_bar else progress)
     with contextlib.ExitStack() as stack:
-        stack.callback(bar.close)         # on every exit, before the caller prints an error line
+        if own_bar: stack.callback(bar.close)   # on every exit, before the caller prints an error line
         writers = []
         for p in paths.values():
             tmp = stack.enter_context(atomic_path(p, force=True))
@@ -440,7 +575,7 @@ def separate_file(model,                  # keras model, or path of a trained mo
             peak = max(peak, float(np.abs(y).max(initial=0)))
             return y
         for piece in iter_separated(model, cfg, read_checked, n_samples, sr, progress=bar, **kwargs):
-            outs = np.einsum('os,sck->ock', weights, piece)                    # (outputs, channels, k)
+            outs = piece if plain else np.einsum('os,sck->ock', weights, piece)  # (outputs, channels, k)
             for w, p, o in zip(writers, paths.values(), outs):
                 try: w.write(o.T)
                 except (RuntimeError, OSError) as e: raise _write_error(p, e) from None
@@ -487,3 +622,88 @@ def _check_collisions(paths:list, out_dir, names:list, template:str, fmt:str):
                 raise StemsepError(f"{owner[key]} and {path} would both be written to {p}; rename one or separate them "
                                    "into different --output folders", exit_code=2)
             owner[key] = path
+
+def select_device(device:str|None=None, # 'cpu', 'gpu', or None: the backend's choice (the GPU when there is one)
+                 )->str:                # 'cpu' or 'gpu', where the model will run
+    "Point the Keras backend at the CPU or the GPU; call it before the first model is built."
+    import keras
+    backend = keras.backend.backend()
+    if device not in (None, 'cpu', 'gpu'): raise StemsepError(f"--device {device!r}: choose cpu or gpu", exit_code=2)
+    gpus = []
+    if backend == 'tensorflow':
+        import tensorflow as tf
+        gpus = tf.config.list_physical_devices('GPU')
+        if device == 'cpu' and gpus: tf.config.set_visible_devices([], 'GPU')
+    elif backend == 'jax':
+        import jax
+        if device == 'cpu': jax.config.update('jax_platforms', 'cpu')
+        else:
+            try: gpus = jax.devices('gpu')
+            except RuntimeError: gpus = []
+    elif backend == 'torch':
+        import torch
+        gpus = list(range(torch.cuda.device_count()))
+        if device == 'cpu' and gpus: torch.set_default_device('cpu')
+    if device == 'gpu' and not gpus:
+        raise StemsepError(f"--device gpu: the {backend} backend sees no GPU here; use --device cpu", exit_code=2)
+    return 'gpu' if gpus and device != 'cpu' else 'cpu'
+
+def _job_seconds(files:list, offset_s:float, duration_s:float|None)->float:
+    "Seconds of audio the job will separate, from the files' headers (0 for those without a readable one)."
+    import soundfile as sf
+    total = 0.
+    for path in files:
+        try: d = max(0., sf.info(str(path)).duration - offset_s)
+        except Exception: continue
+        total += d if duration_s is None else min(d, duration_s)
+    return total
+
+class _JobStopped(BaseException):
+    "Raised inside a song still in flight when the job was interrupted (Ctrl-C, SIGTERM): its temporary files go."
+
+class _JobProgress:
+    "Advances the job's bar and counts the seconds of audio separated; stops a song in flight once the job is stopped."
+    def __init__(self, bar):
+        import threading
+        self.bar, self.seconds, self.stopped, self.lock = bar, 0., threading.Event(), threading.Lock()
+    def update(self, seconds:float):
+        if self.stopped.is_set(): raise _JobStopped()
+        with self.lock: self.seconds += seconds; self.bar.update(seconds)
+
+def separate_files(model,                # a loaded keras model
+                   cfg:StemsepConfig,    # its configuration
+                   files:list,           # input paths
+                   out_dir,              # output folder
+                   workers:int=1,        # songs in flight at once (threads): 2 keeps a GPU busy while the host writes
+                   progress:bool|None=None, # one bar for the whole job; None: only on a terminal
+                   report=None,          # report(path, written paths or None, error line or None), in input order
+                   **kwargs,             # `separate_file` options
+                  )->float:              # seconds of audio separated
+    "Separate many files with one loaded model, one progress bar over the job's audio seconds."
+    from concurrent.futures import ThreadPoolExecutor
+    from tqdm.auto import tqdm
+    bar = tqdm(total=round(_job_seconds(files, kwargs.get('offset_s', 0.), kwargs.get('duration_s')), 1), unit='s',
+               disable=None if progress is None else not progress, desc=f"0/{len(files)} songs",
+               bar_format='{desc}: {percentage:3.0f}%|{bar}| {n:.0f}/{total:.0f} s audio [{elapsed}<{remaining}, {rate_fmt}]')
+    job = _JobProgress(bar)
+    def one(path):
+        try:
+            if path.is_dir(): raise StemsepError(f"{path}: folder holds no audio files ({', '.join(AUDIO_EXTS)})")
+            return separate_file(model, cfg, path, out_dir, progress=job, **kwargs), None
+        except StemsepError as e: return None, f"stemsep: error: {e}"
+        except Exception as e: return None, f"stemsep: error: {path}: {type(e).__name__}: {e}"
+    # One song at a time runs here, in this thread, so Ctrl-C and SIGTERM stop it where it is. With songs in flight on
+    # threads, an interruption stops the songs under way at their next block and cancels those not started.
+    pool = ThreadPoolExecutor(workers) if workers > 1 else None
+    try:
+        results = pool.map(one, files) if pool else map(one, files)
+        for i, (path, (written, error)) in enumerate(zip(files, results)):
+            bar.set_description(f"{i + 1}/{len(files)} songs")
+            if report is not None: report(path, written, error)
+    except BaseException:
+        job.stopped.set()
+        if pool: pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    finally: bar.close()
+    if pool: pool.shutdown()
+    return job.seconds
