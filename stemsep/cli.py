@@ -334,17 +334,14 @@ def add_separate(subparsers, # from `ArgumentParser.add_subparsers`
 def evaluate_command(args, # parsed `stemsep evaluate` arguments
                     )->int:
     "Handler of `stemsep evaluate`."
-    from stemsep.utils import require_extra
     require_extra('train', 'matplotlib')
     if args.stems and not args.no_model:
         raise StemsepError("--stems goes with --no-model (a model brings its own stems)", exit_code=2)
     if args.no_model:
-        from stemsep.predict import load_separator
         cfg = load_separator(args.model)[1] if args.model else StemsepConfig()
         if args.stems: cfg = dataclasses.replace(cfg, stems=tuple(s.strip() for s in args.stems.split(',') if s.strip()))
         model = None
     else:
-        from stemsep.predict import load_separator, default_model_path
         model, cfg = load_separator(args.model or default_model_path())
     rep = evaluate_folder(model, cfg, args.data, args.output, force=args.force, max_seconds=args.max_seconds,
                           offset_s=args.offset, mix_file=args.mix_file, batch_size=args.batch_size,
@@ -444,7 +441,6 @@ def add_run(subparsers, # from `ArgumentParser.add_subparsers`
                     'with the built-in model, write its tracks, and print SDR against the real stems beside the oracle '
                     "ratio mask and each stem's baseline without training (HPSS for drums, low-pass for bass, REPET-SIM for vocals).")
     p.add_argument('-o', '--output', default='results', help='the tracks go to OUTPUT/demo/: mixture.wav and one WAV per stem')
-    from stemsep.predict import describe_models
     p.add_argument('-m', '--model', metavar='NAME|PATH', help=f'a built-in model ({describe_models()}) or a model file or folder '
                    '(default: drums_accompaniment)')
     add_options(p, 'duration', duration=dict(help='separate at most this many seconds (default: the whole 6-s excerpt)'))

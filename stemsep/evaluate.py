@@ -10,7 +10,7 @@ import numpy as np
 from .config import StemsepConfig, StemsepError
 from .utils import atomic_path
 from .data import TrackFolderLayout
-from .predict import separate_array
+from .predict import separate_array, load_separator
 from .audio import load_audio, convert_channels, stft, istft
 
 # %% auto #0
@@ -348,7 +348,6 @@ def evaluate_folder(model,                # keras model, path of a trained model
     "Evaluate model, oracle and baselines on every song under `data` and write the report."
     from tqdm.auto import tqdm
     if isinstance(model, (str, Path)):
-        from stemsep.predict import load_separator
         model, cfg = load_separator(model)
     out_dir = Path(out_dir)
     files = {k: out_dir/f'results.{k}' for k in ('json', 'md', 'png')}

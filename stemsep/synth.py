@@ -8,8 +8,8 @@ import functools, os, shutil, time, uuid
 from pathlib import Path
 import numpy as np
 from .config import StemsepConfig, StemsepError
-from .utils import atomic_path, map_jobs, make_dir
-from .audio import write_audio
+from .utils import atomic_path, map_jobs, make_dir, require_extra
+from .audio import write_audio, load_audio
 from .composer import compose_song, scan_midi, midi_excerpt
 from .voices import melody_notes, sing, drum_hits
 
@@ -246,7 +246,6 @@ def load_hydrogen_kit(folder, # a Hydrogen drum kit: a folder with drumkit.xml a
 @functools.lru_cache(maxsize=512)
 def _drum_sample(path:str, sr:int, pitch:float=0.)->np.ndarray:
     "A kit sample as stereo float32 (2, samples) at `sr`, `pitch` semitones up (cached per process)."
-    from stemsep.audio import load_audio
     y, _ = load_audio(path, sr=int(round(sr/2**(pitch/12))), n_channels=2)   # fewer samples played at `sr` sound higher
     return y
 
@@ -504,7 +503,6 @@ def render_dataset(out,                       # data set folder (created)
                    progress:bool=True,        # show a progress bar
                   )->dict:                    # summary: written, done, failed, midi_failed, audio_s, seconds, speed
     "Render a Slakh-format data set of `n_songs` songs."
-    from stemsep.utils import require_extra
     require_extra('synth', 'symusic', 'pretty_midi', *(['pedalboard'] if effects else []))
     if n_songs < 1 or seconds <= 0: raise StemsepError(f"--songs {n_songs} and --seconds {seconds} must be positive", exit_code=2)
     if n_channels not in (1, 2): raise StemsepError(f"--channels {n_channels}: must be 1 or 2", exit_code=2)

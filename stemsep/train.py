@@ -280,7 +280,7 @@ def train(h5_path,                      # patch file from `preprocess`
                           jit_compile='auto' if n_gpus else False)   # XLA pays off on a GPU; on a CPU its compile time dominates
             if extra: restore_checkpoint(model, model_dir/CHECKPOINT)
             elif init is not None:
-                from stemsep.model import load_model
+                from stemsep.model import load_model   # here: it loads Keras (seconds)
                 source, _ = load_model(init, expected=cfg)
                 model.set_weights(source.get_weights())
                 if progress: print(f"starting from the weights of {init}")
