@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def make_songs(folder, n, seconds, cfg):
     "Toy songs (drum-like bursts + harmonic tones) at the default configuration."
-    from stemsep.preprocess import make_toy_tracks
+    from stemsep.testing import make_toy_tracks
     make_toy_tracks(folder, n_songs=n, seconds=seconds, cfg=cfg, seed=0)
 
 

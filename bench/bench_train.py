@@ -22,7 +22,8 @@ from bench_speed import ROOT, machine, command_line, md_table, write_report
 def make_data(work:Path, n_songs:int, seconds:float)->Path:
     "Toy songs -> HDF5 patch file at the default configuration."
     from stemsep.config import StemsepConfig
-    from stemsep.preprocess import make_toy_tracks, preprocess
+    from stemsep.preprocess import preprocess
+    from stemsep.testing import make_toy_tracks
     cfg = StemsepConfig()
     make_toy_tracks(work/'songs', n_songs=n_songs, seconds=seconds, cfg=cfg, seed=0)
     preprocess(work/'songs', work/'patches.h5', cfg, workers=min(2, os.cpu_count() or 1), progress=False, log=lambda *a: None)

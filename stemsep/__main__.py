@@ -6,8 +6,8 @@
 __all__ = []
 
 # %% ../nbs/12_main.ipynb #327fd0ac
+#| eval: false
 import sys
-from .pipeline import main
+from .cli import main
 
-if __name__ == '__main__' and '__file__' in globals(): # not when a notebook runs this cell
-    sys.exit(main())
+if __name__ == '__main__': sys.exit(main())   # eval: false: in a notebook `__name__` is '__main__' too

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
 import soundfile as sf
-from .config import StemsepConfig, StemsepError, atomic_path
+from .config import StemsepConfig, StemsepError
+from .utils import atomic_path
 
 # %% auto #0
 __all__ = ['AUDIO_EXTS', 'CODECS', 'SAMPLE_FORMATS', 'DEFAULT_BITRATE', 'load_audio', 'convert_channels', 'audio_info',

@@ -4,15 +4,14 @@
 
 # %% ../nbs/10_config.ipynb #d85df31a
 from __future__ import annotations
-import json, os, dataclasses
+import json, dataclasses
 from dataclasses import dataclass, field, asdict, fields
 from pathlib import Path
+from .archs import ARCHITECTURES   # the registered U-Net bodies (see the architectures chapter)
 
 # %% auto #0
-__all__ = ['SIGNAL_FIELDS', 'StemsepError', 'check_name', 'StemsepConfig', 'sweep_stale_temps', 'make_dir', 'atomic_path',
-           'Terminated', 'sigterm_as_interrupt', 'interrupted_exit', 'worker_init', 'map_jobs', 'config_to_dict',
-           'config_from_dict', 'config_from_json', 'save_config', 'load_config', 'check_compatible', 'add_command',
-           'require_extra']
+__all__ = ['SIGNAL_FIELDS', 'StemsepError', 'check_name', 'StemsepConfig', 'config_to_dict', 'config_from_dict',
+           'config_from_json', 'save_config', 'load_config', 'check_compatible']
 
 # %% ../nbs/10_config.ipynb #fbe1b95d
 class StemsepError(Exception):
@@ -46,7 +45,6 @@ def check_name(name,               # a name that becomes a file or folder name
     return name
 
 # %% ../nbs/10_config.ipynb #75e10e72
-_ARCHS = ('paper', 'spleeter')
 _OUTPUTS = ('direct', 'mask')
 _LOSSES = ('balanced_l1', 'l1')
 
@@ -64,7 +62,7 @@ class StemsepConfig:
     stems:tuple=('drums', 'accompaniment') # output tracks, in the model's channel order
     submix:str='drums_accompaniment'       # the submix (preset name or file) the tracks came from
     # model
-    arch:str='paper'             # 'paper' (arXiv 1810.11520 U-Net) or 'spleeter' (6 strided 5x5 levels)
+    arch:str='paper'             # a name in `ARCHITECTURES`: 'paper' (arXiv 1810.11520 U-Net) or 'spleeter' (strided 5x5 levels)
     depth:int=4                  # encoder levels
     base_filters:int=32          # filters of the first level, doubled at each level
     output:str='direct'          # 'direct' spectrograms (paper, ReLU) or 'mask' (sigmoid mask x mixture)
@@ -95,7 +93,7 @@ class StemsepConfig:
         for s in self.stems:       # stem names become output file names
             try: check_name(s, 'stem name')
             except StemsepError as e: bad(str(e))
-        if self.arch not in _ARCHS: bad(f"arch={self.arch!r}, choose from {_ARCHS}")
+        if self.arch not in ARCHITECTURES: bad(f"arch={self.arch!r}, choose from {tuple(ARCHITECTURES)}")
         if self.output not in _OUTPUTS: bad(f"output={self.output!r}, choose from {_OUTPUTS}")
         if self.loss not in _LOSSES: bad(f"loss={self.loss!r}, choose from {_LOSSES}")
         if self.loss_weights is not None and len(self.loss_weights) != len(self.stems):
@@ -113,121 +111,6 @@ class StemsepConfig:
     def input_shape(self)->tuple: return (self.segment_frames, self.n_bins, self.n_channels)
     @property
     def output_channels(self)->int: return self.n_stems*self.n_channels
-
-# %% ../nbs/10_config.ipynb #caa0c93b
-import contextlib, shutil
-
-_TEMP_NAME = re.compile(r'^\..+\.(\d+)\.tmp(\..+)?$')    # .NAME.PID.tmp[.ext]: how stemsep names its temporary files
-
-def _pid_alive(pid:int)->bool:
-    try: os.kill(pid, 0)
-    except ProcessLookupError: return False
-    except (PermissionError, OverflowError): return True   # someone else's process, or not a pid: leave the file alone
-    return True
-
-def sweep_stale_temps(folder, # a folder stemsep writes into
-                     )->list: # the paths removed
-    "Remove the temporary files and folders (`.NAME.PID.tmp[.ext]`) left in `folder` by processes no longer running."
-    removed = []
-    try: entries = list(os.scandir(folder))
-    except OSError: return removed
-    for e in entries:
-        m = _TEMP_NAME.match(e.name)
-        if not m or _pid_alive(int(m.group(1))): continue
-        with contextlib.suppress(OSError):   # swept by another run meanwhile, or not removable: it stays hidden
-            if e.is_dir(follow_symlinks=False): shutil.rmtree(e.path)
-            else: os.unlink(e.path)
-            removed.append(Path(e.path))
-    return removed
-
-def make_dir(path,                        # the folder to create, parents included
-             what:str='output directory', # names the folder in the error
-            )->Path:                      # `path`
-    "Create a folder if needed (and sweep its stale temporary files); one-line `StemsepError` when it cannot be created."
-    path = Path(path)
-    try: path.mkdir(parents=True, exist_ok=True)
-    except OSError as e: raise StemsepError(f"{path}: cannot create {what} ({e.strerror or e})") from None
-    sweep_stale_temps(path)   # what a killed run left: a later run cleans up
-    return path
-
-
-@contextlib.contextmanager
-def atomic_path(path,             # the final file name
-                force:bool=True,  # replace an existing file; False raises `StemsepError` if it exists
-               ):
-    "Yield a temporary path beside `path`; on success rename it to `path`, on failure remove it."
-    path = Path(path)
-    if path.exists() and not force:
-        raise StemsepError(f"{path}: exists already (use --force to overwrite)")
-    if path.is_dir(): raise StemsepError(f"{path}: is a directory, expected a file name")
-    make_dir(path.parent)
-    tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp{path.suffix}")
-    try:
-        yield tmp
-        os.replace(tmp, path)
-    except OSError as e:
-        with contextlib.suppress(OSError): tmp.unlink()
-        raise StemsepError(f"{path}: cannot write ({e.strerror or e})") from None
-    except BaseException:
-        with contextlib.suppress(OSError): tmp.unlink()
-        raise
-
-# %% ../nbs/10_config.ipynb #810d5612
-import signal, sys, threading
-
-class Terminated(KeyboardInterrupt):
-    "Raised in the main thread on SIGTERM: it unwinds like Ctrl-C, so temporary files are removed."
-    exit_code = 128 + signal.SIGTERM
-
-@contextlib.contextmanager
-def sigterm_as_interrupt():
-    "Inside, SIGTERM raises `Terminated` in the main thread as SIGINT raises `KeyboardInterrupt`; a second SIGTERM kills at once."
-    if threading.current_thread() is not threading.main_thread():
-        yield; return                       # only the main thread can take signals
-    def on_sigterm(signum, frame):
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)   # the clean-up is not interrupted twice; a second SIGTERM ends it
-        raise Terminated()
-    previous = signal.signal(signal.SIGTERM, on_sigterm)
-    try: yield
-    finally: signal.signal(signal.SIGTERM, previous)
-
-def interrupted_exit(e:KeyboardInterrupt, # the KeyboardInterrupt (SIGINT) or `Terminated` (SIGTERM) caught
-                    )->int:               # the exit code: 130 for SIGINT, 143 for SIGTERM
-    "Print the one line of an interrupted command and return its exit code."
-    what = 'terminated (SIGTERM)' if isinstance(e, Terminated) else 'interrupted'
-    print(f"stemsep: {what}; rerun the same command to resume", file=sys.stderr)
-    return e.exit_code if isinstance(e, Terminated) else 130
-
-def worker_init():
-    "Initializer of worker processes: the parent alone handles Ctrl-C and SIGTERM, and (Linux) a worker dies with its parent."
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    if sys.platform.startswith('linux'):
-        import ctypes
-        with contextlib.suppress(OSError, AttributeError):
-            ctypes.CDLL('libc.so.6', use_errno=True).prctl(1, signal.SIGKILL)   # PR_SET_PDEATHSIG
-
-# %% ../nbs/10_config.ipynb #8d86ca23
-def map_jobs(fn,                  # called with each job; picklable when `workers > 1`
-             jobs:list,           # the work items
-             workers:int=1,       # processes; 1 runs in this process
-             desc:str='',         # progress bar label
-             progress:bool=True,  # show a progress bar
-            ):                    # yields `fn(job)` for each job, in the order of `jobs`
-    "Run `fn` over `jobs` in a process pool (or in this process), in order, with one progress bar."
-    from tqdm.auto import tqdm
-    with tqdm(total=len(jobs), desc=desc, unit='song', disable=not progress) as bar:
-        if workers <= 1:
-            for job in jobs:
-                result = fn(job); bar.update(1); yield result
-            return
-        from concurrent.futures import ProcessPoolExecutor
-        pool = ProcessPoolExecutor(workers, initializer=worker_init)
-        try:
-            for result in pool.map(fn, jobs):
-                bar.update(1); yield result
-        finally:   # interrupted: the jobs under way finish, the others never start
-            pool.shutdown(wait=True, cancel_futures=True)
 
 # %% ../nbs/10_config.ipynb #8bb42cfe
 def config_to_dict(cfg:StemsepConfig, # the configuration to convert
@@ -264,6 +147,7 @@ def save_config(cfg:StemsepConfig, # the configuration to save
                 path,              # the JSON file to write
                )->Path:
     "Write `cfg` as JSON to `path`, atomically."
+    from stemsep.utils import atomic_path   # here: utils imports `StemsepError` from this module
     with atomic_path(path) as tmp: Path(tmp).write_text(json.dumps(config_to_dict(cfg), indent=2))
     return Path(path)
 
@@ -291,35 +175,3 @@ def check_compatible(expected:StemsepConfig,  # the configuration the artefact n
     diffs = [f"{k}: {getattr(found,k)!r} here, {getattr(expected,k)!r} expected" for k in keys
              if getattr(found,k) != getattr(expected,k)]
     if diffs: raise StemsepError(f"{what}: configuration does not match ({'; '.join(diffs)})")
-
-# %% ../nbs/10_config.ipynb #cb42d537
-import argparse
-
-class _DefaultsFormatter(argparse.ArgumentDefaultsHelpFormatter):
-    "Show each option's default, unless its help already says what the default is."
-    def _get_help_string(self, action):
-        h = action.help or ''
-        return h if 'default' in h.lower() else super()._get_help_string(action)
-
-def add_command(subparsers,          # from `ArgumentParser.add_subparsers`
-                name:str,            # the subcommand, e.g. 'synth'
-                func,                # called with the parsed `argparse.Namespace`; returns an exit code
-                help:str,            # one line for `stemsep --help`
-                description:str|None=None, # longer text for `stemsep NAME --help`
-               )->argparse.ArgumentParser:
-    "Add a subcommand whose `--help` shows every option's default."
-    p = subparsers.add_parser(name, help=help, description=description or help,
-                              formatter_class=_DefaultsFormatter)
-    p.set_defaults(func=func)
-    return p
-
-# %% ../nbs/10_config.ipynb #e37cd070
-def require_extra(extra:str,    # the extra of stemsep that brings the modules: 'train', 'synth', 'notebook'
-                  *modules:str, # top-level modules the caller is about to import, e.g. 'symusic', 'matplotlib'
-                 ):
-    "Raise `StemsepError` naming the extra to install if any of `modules` is missing."
-    import importlib.util
-    missing = [m for m in modules if importlib.util.find_spec(m) is None]
-    if missing:
-        raise StemsepError(f"{', '.join(missing)} not installed: this needs the '{extra}' extra of stemsep: "
-                           f'pip install "stemsep[{extra}]" (in a checkout: pip install -e ".[{extra}]")')

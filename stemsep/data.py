@@ -4,17 +4,19 @@
 
 # %% ../nbs/00_data.ipynb #fb00e4cf
 from __future__ import annotations
-import json, os, re, shutil, time
+import importlib.resources, json, os, re, shutil, time
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
-from .config import (StemsepConfig, StemsepError, atomic_path, add_command, map_jobs, make_dir,
-                            check_name)
+import yaml
+from .config import StemsepConfig, StemsepError, check_name
+from .utils import atomic_path, map_jobs, make_dir
 from .audio import load_audio, write_audio, convert_channels, AUDIO_EXTS
 
 # %% auto #0
-__all__ = ['SPLITS', 'MUSDB_STEMS', 'PRESETS_DIR', 'Stem', 'Song', 'find_songs', 'Submix', 'submix_from_dict', 'load_submix',
-           'list_presets', 'song_tracks', 'check_sum', 'write_song_tracks', 'write_tracks', 'print_summary', 'add_cli']
+__all__ = ['SPLITS', 'MUSDB_STEMS', 'LAYOUTS', 'PRESETS_DIR', 'Stem', 'Song', 'Layout', 'SlakhLayout', 'MusdbHQLayout',
+           'MusdbStemLayout', 'find_songs', 'Submix', 'submix_from_dict', 'load_submix', 'list_presets', 'song_tracks',
+           'check_sum', 'write_song_tracks', 'write_tracks', 'TrackFolderLayout', 'print_summary']
 
 # %% ../nbs/00_data.ipynb #b24ecf0c
 SPLITS = ('train', 'validation', 'test', 'omitted')   # Slakh2100 split folders (MUSDB uses train/test)
@@ -60,43 +62,57 @@ def _find_file(folder:Path, stem:str)->Path|None:
 
 @dataclass
 class Song:
-    "One song of a multitrack data set; its stems are listed and loaded only when asked for."
-    path:Path                # the song folder (Slakh, MUSDB-HQ) or the .stem.mp4 file
-    kind:str                 # 'slakh', 'musdb' (folder of WAVs) or 'stem.mp4'
+    "One song of a multitrack data set; its layout lists its stems, and only when asked for."
+    path:Path                # the song folder (Slakh, MUSDB-HQ, track folder) or the .stem.mp4 file
+    layout:'Layout'          # the reader of its layout (see `LAYOUTS`)
     rel:str                  # path relative to the data set root, e.g. 'train/Track00001'; names the output folder
     split:str|None=None      # 'train', 'validation', 'test', 'omitted', or None
 
     @property
     def name(self)->str: return Path(self.rel).name
+    @property
+    def kind(self)->str: return self.layout.kind   # 'slakh', 'musdb', 'stem.mp4' or 'tracks', as stored in tracks.json
 
     def mix_path(self)->Path|None:
         "The data set's own mixture file, if it has one."
-        if self.kind == 'stem.mp4': return self.path
-        return _find_file(self.path, 'mix' if self.kind == 'slakh' else 'mixture')
-
-    def read_metadata(self)->dict:
-        "Slakh's `metadata.yaml` as a dict; `StemsepError` if it is missing or malformed."
-        import yaml
-        p = self.path/'metadata.yaml'
-        if not p.is_file(): raise StemsepError(f"{self.rel}: metadata.yaml missing ({p})")
-        try: meta = yaml.safe_load(p.read_text())
-        except Exception as e: raise StemsepError(f"{self.rel}: {p} is not valid YAML ({str(e).splitlines()[0]})") from None
-        if not isinstance(meta, dict) or not isinstance(meta.get('stems'), dict):
-            raise StemsepError(f"{self.rel}: {p} has no 'stems:' section")
-        return meta
+        return self.layout.mix_path(self)
 
     def stems(self)->tuple:
         "(stems with audio, {stem name: why skipped}); `StemsepError` naming the file if a listed stem is absent."
-        if self.kind == 'stem.mp4':
-            return [Stem(n, self.path, _musdb_meta(n), stream=i+1) for i,n in enumerate(MUSDB_STEMS)], {}
-        if self.kind == 'musdb':
-            found = [Stem(n, _check_inside(p, self.path, self.rel), _musdb_meta(n)) for n in MUSDB_STEMS if (p := _find_file(self.path, n))]
-            if not found: raise StemsepError(f"{self.rel}: no {'/'.join(MUSDB_STEMS)} audio files in {self.path}")
-            return found, {n: 'no file' for n in MUSDB_STEMS if not _find_file(self.path, n)}
-        meta = self.read_metadata()
-        where = f"{self.rel}: {self.path/'metadata.yaml'}:"
-        audio_dir = self.path/Path(str(meta.get('audio_dir') or 'stems')).name   # Slakh writes 'Track00001/stems'
-        if audio_dir.name in ('', '.', '..') or not audio_dir.is_dir(): audio_dir = self.path/'stems'
+        return self.layout.stems(self)
+
+# %% ../nbs/00_data.ipynb #54485b2c
+class Layout:
+    "How one data-set layout stores a song: which paths are its songs, where a song's mixture and stems are."
+    kind = ''   # the layout's name, stored with every song written from it (`tracks.json`)
+    def is_song(self, path:Path)->bool: raise NotImplementedError   # `path` (a folder or a file) holds one song
+    def song_name(self, rel:str)->str: return rel                   # the song's name from its relative path
+    def mix_path(self, song:Song)->Path|None: raise NotImplementedError
+    def stems(self, song:Song)->tuple: raise NotImplementedError    # ([Stem], {skipped stem: why})
+
+_TRACK_RE = re.compile(r'^Track\d+$')
+
+class SlakhLayout(Layout):
+    "Slakh2100 and BabySlakh: `TrackNNNNN/{metadata.yaml, mix.flac, stems/SNN.flac}`."
+    kind = 'slakh'
+    def is_song(self, path): return path.is_dir() and ((path/'metadata.yaml').is_file() or bool(_TRACK_RE.match(path.name)) or (path/'stems').is_dir())
+    def mix_path(self, song): return _find_file(song.path, 'mix')
+
+    def read_metadata(self, song:Song)->dict:
+        "Slakh's `metadata.yaml` as a dict; `StemsepError` if it is missing or malformed."
+        p = song.path/'metadata.yaml'
+        if not p.is_file(): raise StemsepError(f"{song.rel}: metadata.yaml missing ({p})")
+        try: meta = yaml.safe_load(p.read_text())
+        except Exception as e: raise StemsepError(f"{song.rel}: {p} is not valid YAML ({str(e).splitlines()[0]})") from None
+        if not isinstance(meta, dict) or not isinstance(meta.get('stems'), dict):
+            raise StemsepError(f"{song.rel}: {p} has no 'stems:' section")
+        return meta
+
+    def stems(self, song):
+        meta = self.read_metadata(song)
+        where = f"{song.rel}: {song.path/'metadata.yaml'}:"
+        audio_dir = song.path/Path(str(meta.get('audio_dir') or 'stems')).name   # Slakh writes 'Track00001/stems'
+        if audio_dir.name in ('', '.', '..') or not audio_dir.is_dir(): audio_dir = song.path/'stems'
         stems, skipped = [], {}
         for name, m in sorted(meta['stems'].items(), key=lambda kv: str(kv[0])):
             name = check_name(str(name), f"{where} stem name", exit_code=1)   # it becomes a file name under audio_dir
@@ -104,51 +120,63 @@ class Song:
             if m.get('audio_rendered') is False: skipped[name] = 'audio_rendered: false'; continue
             p = _find_file(audio_dir, name)
             if p is None:
-                raise StemsepError(f"{self.rel}: stem {name} is listed in metadata.yaml but "
+                raise StemsepError(f"{song.rel}: stem {name} is listed in metadata.yaml but "
                                    f"{audio_dir.name}/{name}.flac|wav is missing")
-            stems.append(Stem(name, _check_inside(p, self.path, self.rel), m))
+            stems.append(Stem(name, _check_inside(p, song.path, song.rel), m))
         if not stems:
             present = [n for n in skipped if _find_file(audio_dir, n)]
-            raise StemsepError(f"{self.rel}: metadata.yaml marks every stem audio_rendered: false" +
+            raise StemsepError(f"{song.rel}: metadata.yaml marks every stem audio_rendered: false" +
                                (f" (though {len(present)} of their files exist; fix the metadata to use them)" if present else ""))
         return stems, skipped
 
-# %% ../nbs/00_data.ipynb #54485b2c
-_TRACK_RE = re.compile(r'^Track\d+$')
+class MusdbHQLayout(Layout):
+    "MUSDB18-HQ: `<song>/{mixture,drums,bass,other,vocals}.wav`."
+    kind = 'musdb'
+    def is_song(self, path): return path.is_dir() and bool(_find_file(path, 'mixture')) and any(_find_file(path, n) for n in MUSDB_STEMS)
+    def mix_path(self, song): return _find_file(song.path, 'mixture')
+    def stems(self, song):
+        found = [Stem(n, _check_inside(p, song.path, song.rel), _musdb_meta(n)) for n in MUSDB_STEMS if (p := _find_file(song.path, n))]
+        if not found: raise StemsepError(f"{song.rel}: no {'/'.join(MUSDB_STEMS)} audio files in {song.path}")
+        return found, {n: 'no file' for n in MUSDB_STEMS if not _find_file(song.path, n)}
 
-def _song_kind(folder:Path)->str|None:
-    "'slakh' or 'musdb' if `folder` holds one song of that layout, else None."
-    if (folder/'metadata.yaml').is_file() or _TRACK_RE.match(folder.name) or (folder/'stems').is_dir(): return 'slakh'
-    if _find_file(folder, 'mixture') and any(_find_file(folder, n) for n in MUSDB_STEMS): return 'musdb'
-    return None
+class MusdbStemLayout(Layout):
+    "MUSDB18: one `<song>.stem.mp4` file, stream 0 the mixture, streams 1-4 drums, bass, other, vocals."
+    kind = 'stem.mp4'
+    def is_song(self, path): return path.name.endswith('.stem.mp4') and path.is_file()
+    def song_name(self, rel): return rel[:-len('.stem.mp4')]
+    def mix_path(self, song): return song.path
+    def stems(self, song): return [Stem(n, song.path, _musdb_meta(n), stream=i+1) for i,n in enumerate(MUSDB_STEMS)], {}
 
-def find_songs(root,   # a data set, split folder, song folder or .stem.mp4 file
-              )->list: # of `Song`, sorted by their path relative to `root`
-    "Every Slakh, MUSDB-HQ and MUSDB `.stem.mp4` song under `root`."
+LAYOUTS = (SlakhLayout(), MusdbHQLayout(), MusdbStemLayout())   # the layouts `find_songs` reads, tried in this order
+
+# %% ../nbs/00_data.ipynb #87b83934
+def find_songs(root,             # a data set, split folder, song folder or .stem.mp4 file
+               layouts=LAYOUTS,  # the `Layout` readers to try, in order
+              )->list:           # of `Song`, sorted by their path relative to `root`
+    "Every song of any of `layouts` (Slakh, MUSDB-HQ and MUSDB `.stem.mp4` by default) under `root`."
     root = Path(root)
     if not root.exists(): raise StemsepError(f"{root}: no such file or folder", exit_code=2)
-    def song(path, kind):
-        rel = path.relative_to(root).as_posix() if path != root else path.name
-        if kind == 'stem.mp4': rel = rel[:-len('.stem.mp4')]
+    layout_of = lambda path: next((l for l in layouts if l.is_song(path)), None)
+    def song(path, layout):
+        rel = layout.song_name(path.relative_to(root).as_posix() if path != root else path.name)
         parts = Path(rel).parts
         split = next((p for p in reversed(parts[:-1]) if p in SPLITS), None)
         if split is None and path == root and path.parent.name in SPLITS: split = path.parent.name
-        return Song(path, kind, rel, split)
+        return Song(path, layout, rel, split)
     if root.is_file():
-        if root.name.endswith('.stem.mp4'): return [song(root, 'stem.mp4')]
+        if layout := layout_of(root): return [song(root, layout)]
         raise StemsepError(f"{root}: expected a folder of songs or a .stem.mp4 file", exit_code=2)
     songs = []
     for dirpath, dirnames, filenames in os.walk(root):
         folder = Path(dirpath)
         dirnames[:] = sorted(d for d in dirnames if not d.startswith('.'))
-        kind = _song_kind(folder)
-        if kind:
-            songs.append(song(folder, kind)); dirnames[:] = []; continue
-        songs += [song(folder/f, 'stem.mp4') for f in sorted(filenames) if f.endswith('.stem.mp4')]
+        if layout := layout_of(folder):
+            songs.append(song(folder, layout)); dirnames[:] = []; continue
+        songs += [song(folder/f, l) for f in sorted(filenames) if (l := layout_of(folder/f))]
     return sorted(songs, key=lambda s: s.rel)
 
 # %% ../nbs/00_data.ipynb #ded5d69c
-PRESETS_DIR = Path(__file__).parent/'presets' if '__file__' in globals() else Path('../stemsep/presets')
+PRESETS_DIR = Path(str(importlib.resources.files('stemsep')/'presets'))   # shipped inside the package
 
 def _norm_value(v)->str:
     "A metadata value as comparable text: 128 == '128', True == 'true', 'Drums' == 'drums'."
@@ -208,7 +236,6 @@ def load_submix(name_or_path,            # a preset name (`list_presets()`) or a
                 residual:str|None=None,  # name of the residual track; None: the file's `Residual`, else 'residuals'
                )->Submix:
     "Read a submix preset or a slakh-utils submix file."
-    import yaml
     if isinstance(name_or_path, Submix): return name_or_path
     p = Path(name_or_path)
     if not p.suffix and (PRESETS_DIR/f"{p.name}.yaml").is_file(): p = PRESETS_DIR/f"{p.name}.yaml"
@@ -362,24 +389,27 @@ def write_tracks(root,                         # data set folder (Slakh, BabySla
     summary['seconds'] = round(time.time() - t0, 2)
     return summary
 
-# %% ../nbs/00_data.ipynb #932ce254
-def _tiny_slakh(root, n_samples:int=4410, sr:int=44100)->Path:
-    "A small Slakh-layout folder of sine stems (`train/Track00001`, `train/Track00002`), for tests and examples."
-    import yaml
-    rng = np.random.default_rng(0)
-    classes = [('Drums', 128, True), ('Bass', 33, False), ('Piano', 0, False), ('Guitar', 25, False)]
-    for k in (1, 2):
-        song = Path(root)/'train'/f"Track{k:05d}"
-        stems, total = {}, 0
-        for i, (cls, prog, drum) in enumerate(classes):
-            y = (0.1*np.sin(2*np.pi*(110*(i+1))*np.arange(n_samples)/sr) + 0.01*rng.standard_normal(n_samples)).astype(np.float32)
-            write_audio(song/'stems'/f"S{i:02d}.flac", y, sr, force=True)
-            total = total + load_audio(song/'stems'/f"S{i:02d}.flac")[0]
-            stems[f"S{i:02d}"] = dict(audio_rendered=True, inst_class=cls, is_drum=drum, program_num=prog, plugin_name='sine')
-        stems['S04'] = dict(audio_rendered=False, inst_class='Sound Effects', is_drum=False, program_num=103)
-        write_audio(song/'mix.flac', total, sr, force=True)
-        (song/'metadata.yaml').write_text(yaml.safe_dump(dict(audio_dir='stems', midi_dir='MIDI', stems=stems)))
-    return Path(root)
+# %% ../nbs/00_data.ipynb #9ac1feb3
+class TrackFolderLayout(Layout):
+    "Track folders as `stemsep stems` and `stemsep synth` write them: `mix.wav` and one `<track>.wav` per track."
+    kind = 'tracks'
+    def __init__(self,
+                 tracks:tuple|None=None, # the track names to read, 'mix' included; None: every audio file
+                ):
+        self.tracks = tracks
+    def files(self, folder:Path, filenames:list|None=None)->dict:
+        "{track: [its audio files]} in `folder` (or among `filenames` in it), hidden files left out."
+        if filenames is None: filenames = [f for f in os.listdir(folder) if (Path(folder)/f).is_file()]
+        hits = {}
+        for f in sorted(filenames):
+            p = Path(folder)/f
+            if p.suffix.lower() in AUDIO_EXTS and not f.startswith('.') and (self.tracks is None or p.stem in self.tracks):
+                hits.setdefault(p.stem, []).append(p)
+        return hits
+    def is_song(self, path): return path.is_dir() and bool(self.files(path))
+    def mix_path(self, song): return self.files(song.path).get('mix', [None])[0]
+    def stems(self, song):
+        return [Stem(n, _check_inside(ps[0], song.path, song.rel), {}) for n, ps in self.files(song.path).items() if n != 'mix'], {}
 
 # %% ../nbs/00_data.ipynb #11c59e42
 def print_summary(summary:dict,     # as returned by `write_tracks` or `render_dataset`
@@ -390,28 +420,3 @@ def print_summary(summary:dict,     # as returned by `write_tracks` or `render_d
     print(f"{len(summary['written'])} {what} written, {len(summary['done'])} already done, "
           f"{len(summary['failed'])} failed, in {summary['seconds']:.1f} s -> {summary['out']}")
     if summary['failed']: print("failed: " + ", ".join(summary['failed']))
-
-def _stems_command(args)->int:
-    "Handler of `stemsep stems`."
-    summary = write_tracks(args.root, args.submix, args.out, workers=args.workers, force=args.force,
-                           sr=args.sr, n_channels=args.channels, residual=args.residual)
-    print(f"tracks: {', '.join(summary['tracks'])} (submix {summary['submix']})")
-    print_summary(summary)
-    return 1 if summary['failed'] else 0
-
-def add_cli(subparsers, # from `ArgumentParser.add_subparsers`
-           )->None:
-    "Register `stemsep stems`."
-    p = add_command(subparsers, 'stems', _stems_command,
-                    help='write the tracks of a submix (e.g. drums + accompaniment) for every song of a multitrack data set',
-                    description='Read Slakh2100/BabySlakh (with split folders), MUSDB18-HQ folders or MUSDB18 .stem.mp4 files '
-                                'under ROOT and write OUT/<song>/{mix.wav, <track>.wav, tracks.json}, where mix.wav is exactly '
-                                'the sum of the tracks. Songs already written are skipped; bad songs are listed and skipped.')
-    p.add_argument('root', help='data set folder, split folder, song folder or .stem.mp4 file')
-    p.add_argument('--submix', default='drums_accompaniment', help=f"preset ({', '.join(list_presets())}) or a slakh-utils submix .yaml file")
-    p.add_argument('--out', required=True, help='output folder')
-    p.add_argument('--residual', default=None, help="name of the residual track (None: the submix's own, e.g. accompaniment)")
-    p.add_argument('--workers', type=int, default=min(4, os.cpu_count() or 1), help='parallel processes')
-    p.add_argument('--sr', type=int, default=None, help="resample to this rate in Hz (None: keep the data set's rate)")
-    p.add_argument('--channels', type=int, choices=(1, 2), default=None, help="1 or 2 audio channels (None: keep the stems')")
-    p.add_argument('--force', action='store_true', help='rewrite songs already written')

@@ -7,14 +7,16 @@ from __future__ import annotations
 import dataclasses, functools, json, math, os, sys
 from pathlib import Path
 import numpy as np
-from .config import StemsepConfig, StemsepError, atomic_path, add_command
-from .audio import load_audio, convert_channels, stft, istft, AUDIO_EXTS
+from .config import StemsepConfig, StemsepError
+from .utils import atomic_path
+from .data import TrackFolderLayout
+from .predict import separate_array, load_separator
+from .audio import load_audio, convert_channels, stft, istft
 
 # %% auto #0
 __all__ = ['BASELINES', 'METHODS', 'METRICS', 'museval_metrics', 'bss_eval_v4', 'si_sdr', 'score_stems', 'oracle_irm',
            'hpss_baseline', 'lowpass_baseline', 'repet_sim_baseline', 'baseline_estimates', 'find_song_folders',
-           'load_song', 'evaluate_song', 'summarise', 'markdown_table', 'bar_plot', 'evaluate_folder',
-           'evaluate_command', 'add_cli']
+           'load_song', 'score_mixture', 'evaluate_song', 'summarise', 'markdown_table', 'bar_plot', 'evaluate_folder']
 
 # %% ../nbs/06_evaluate.ipynb #88c20baf
 @functools.lru_cache(maxsize=1)
@@ -198,8 +200,8 @@ def find_song_folders(root, # a song folder or a folder of song folders
     "Folders under `root` (or `root` itself) holding a `mix.*` or `mixture.*` audio file, sorted."
     root = Path(root)
     if not root.is_dir(): raise StemsepError(f"{root}: no such data folder")
-    found = sorted({p.parent for p in root.rglob('*') if p.is_file() and p.stem.lower() in _MIX_NAMES
-                    and p.suffix.lower() in AUDIO_EXTS})
+    layout = TrackFolderLayout()    # the folders `stemsep stems` writes (MUSDB-HQ's `mixture` is read the same way)
+    found = sorted(Path(d) for d, _, files in os.walk(root) if any(n.lower() in _MIX_NAMES for n in layout.files(d, files)))
     if not found: raise StemsepError(f"{root}: no song folders (a folder with mix.wav and one file per track, as `stemsep stems` writes)")
     return found
 
@@ -211,7 +213,7 @@ def load_song(folder,                 # song folder: mix.* (or mixture.*) and on
              )->tuple:                # (mixture (channels, n), references (stems, channels, n)) at cfg.sr
     "Read one song's mixture and its reference for every stem of `cfg`."
     folder = Path(folder)
-    files = {p.stem.lower(): p for p in sorted(folder.iterdir()) if p.is_file() and p.suffix.lower() in AUDIO_EXTS}
+    files = {name.lower(): paths[0] for name, paths in TrackFolderLayout().files(folder).items()}
     mix_path = next((files[n] for n in _MIX_NAMES if n in files), None)
     tracks = {k: p for k, p in files.items() if k not in _MIX_NAMES}
     stems = [s.lower() for s in cfg.stems]
@@ -237,6 +239,25 @@ def load_song(folder,                 # song folder: mix.* (or mixture.*) and on
 METHODS = ('model', 'oracle', *BASELINES)
 METRICS = ('SDR', 'SIR', 'SAR', 'ISR', 'SI-SDR')
 
+def score_mixture(model,                  # keras model, or None to score the oracle and baselines only
+                  cfg:StemsepConfig,      # the model's configuration
+                  mix:np.ndarray,         # the mixture, (channels, samples) at `cfg.sr`
+                  refs:np.ndarray,        # the true stems, (stems, channels, samples), in `cfg.stems` order
+                  **kwargs,               # for `separate_array`: batch_size, join, wiener, power
+                 )->tuple:                # ({method: {stem: {metric: dB}}}, the model's stems {stem: (channels, samples)} or None)
+    "Separate `mix` and score the model, the oracle mask and each baseline (on the stems it estimates) against `refs`."
+    estimates, est = {}, None
+    if model is not None:
+        est = separate_array(model, cfg, mix, cfg.sr, **kwargs)
+        estimates['model'] = (np.stack([est[s] for s in cfg.stems]), cfg.stems)
+    estimates['oracle'] = (oracle_irm(refs, cfg), cfg.stems)
+    estimates.update(baseline_estimates(mix, cfg))   # method -> (estimates, the stems it speaks about)
+    scores = {}
+    for m, (e, stems) in estimates.items():
+        s = score_stems(refs, e, cfg.sr, cfg.stems)
+        scores[m] = {k: s[k] for k in cfg.stems if k in stems}
+    return scores, est
+
 def evaluate_song(model,                  # keras model, or None to score the references only
                   cfg:StemsepConfig,      # the model's configuration
                   folder,                 # song folder, see `load_song`
@@ -246,18 +267,8 @@ def evaluate_song(model,                  # keras model, or None to score the re
                   **kwargs,               # for `separate_array`: batch_size, join, wiener, power
                  )->dict:                 # {'song', 'seconds', 'scores': {method: {stem: {metric: dB}}}}
     "Scores of the model, the oracle mask and each baseline (on the stems it estimates) on one song."
-    from stemsep.predict import separate_array
     mix, refs = load_song(folder, cfg, max_seconds, offset_s, mix_file)
-    estimates = {}
-    if model is not None:
-        est = separate_array(model, cfg, mix, cfg.sr, **kwargs)
-        estimates['model'] = (np.stack([est[s] for s in cfg.stems]), cfg.stems)
-    estimates['oracle'] = (oracle_irm(refs, cfg), cfg.stems)
-    estimates.update(baseline_estimates(mix, cfg))
-    scores = {}
-    for m, (e, stems) in estimates.items():
-        s = score_stems(refs, e, cfg.sr, cfg.stems)
-        scores[m] = {k: s[k] for k in cfg.stems if k in stems}
+    scores, _ = score_mixture(model, cfg, mix, refs, **kwargs)
     return dict(song=str(folder), seconds=round(refs.shape[-1]/cfg.sr, 3), scores=scores)
 
 def summarise(results:list, # `evaluate_song` results
@@ -325,80 +336,35 @@ def bar_plot(summary:dict, # from `summarise`
 
 def evaluate_folder(model,                # keras model, path of a trained model, or None (references only)
                     cfg:StemsepConfig|None, # the model's configuration (None when `model` is a path)
-                    data,                 # folder of song folders, see `find_song_folders`
+                    data,                 # folder of song folders (see `find_song_folders`), or a list of song folders
                     out_dir='results/eval', # where results.json, results.md and results.png go
                     force:bool=False,     # overwrite an earlier report
                     progress:bool=True,   # progress bar over songs
+                    about:dict|None=None, # more fields for the report, e.g. which songs these are
+                    title:str|None=None,  # the plot's title; None: the data folder and the number of songs
+                    log=None,             # called with each song's error; None: printed to stderr
                     **kwargs,             # max_seconds, offset_s, mix_file, batch_size, join, wiener, power
                    )->dict:               # {'summary', 'songs', 'failed', 'files'}
     "Evaluate model, oracle and baselines on every song under `data` and write the report."
     from tqdm.auto import tqdm
     if isinstance(model, (str, Path)):
-        from stemsep.predict import load_separator
         model, cfg = load_separator(model)
     out_dir = Path(out_dir)
     files = {k: out_dir/f'results.{k}' for k in ('json', 'md', 'png')}
     existing = [p for p in files.values() if p.exists()]
     if existing and not force: raise StemsepError(f"{existing[0]}: exists already (use --force to overwrite)")
-    songs = find_song_folders(data)
-    results, failed = [], []
+    songs = find_song_folders(data) if isinstance(data, (str, Path)) else [Path(s) for s in data]
+    log = log or (lambda msg: print(f"stemsep: error: {msg}", file=sys.stderr))
+    results, failed = [], {}     # failed: song folder -> message
     for folder in tqdm(songs, desc='songs', disable=not progress):
         try: results.append(evaluate_song(model, cfg, folder, **kwargs))
-        except StemsepError as e:
-            print(f"stemsep: error: {e}", file=sys.stderr); failed.append(str(folder))
-    if not results: raise StemsepError(f"{data}: no song could be evaluated ({len(failed)} failed)")
+        except StemsepError as e: log(str(e)); failed[str(folder)] = str(e)
+    where = data if isinstance(data, (str, Path)) else os.path.commonpath([str(s) for s in songs]) if songs else 'no songs' 
+    if not results: raise StemsepError(f"{where}: no song could be evaluated ({len(failed)} failed)")
     summary = summarise(results, cfg.stems)
     clean = lambda o: json.loads(json.dumps(o).replace('NaN', 'null'))
-    report = dict(data=str(data), config=cfg.to_dict(), summary=summary, songs=results, failed=failed)
+    report = dict(data=str(data) if isinstance(data, (str, Path)) else [str(s) for s in songs], **(about or {}), config=cfg.to_dict(), summary=summary, songs=results, failed=failed)
     with atomic_path(files['json']) as tmp: Path(tmp).write_text(json.dumps(clean(report), indent=1))
     with atomic_path(files['md']) as tmp: Path(tmp).write_text(markdown_table(summary, results, cfg.stems))
-    bar_plot(summary, cfg.stems, files['png'], title=f"{Path(data).name}: {len(results)} songs")
+    bar_plot(summary, cfg.stems, files['png'], title=(title or f"{Path(str(where)).name}: {{n}} songs").replace('{n}', str(len(results))))
     return dict(summary=summary, songs=results, failed=failed, files=files)
-
-# %% ../nbs/06_evaluate.ipynb #cb99f9a3
-def evaluate_command(args, # parsed `stemsep evaluate` arguments
-                    )->int:
-    "Handler of `stemsep evaluate`."
-    from stemsep.config import require_extra      # the bar plot needs matplotlib, of the 'train' extra
-    require_extra('train', 'matplotlib')
-    if args.stems and not args.no_model:
-        raise StemsepError("--stems goes with --no-model (a model brings its own stems)", exit_code=2)
-    if args.no_model:
-        from stemsep.predict import load_separator
-        cfg = load_separator(args.model)[1] if args.model else StemsepConfig()
-        if args.stems: cfg = dataclasses.replace(cfg, stems=tuple(s.strip() for s in args.stems.split(',') if s.strip()))
-        model = None
-    else:
-        from stemsep.predict import load_separator, default_model_path
-        model, cfg = load_separator(args.model or default_model_path())
-    rep = evaluate_folder(model, cfg, args.data, args.output, force=args.force, max_seconds=args.max_seconds,
-                          offset_s=args.offset, mix_file=args.mix_file, batch_size=args.batch_size,
-                          join=args.join, wiener=args.wiener)
-    print(rep['files']['md'].read_text())
-    for p in rep['files'].values(): print(f"wrote {p}")
-    if rep['failed']:
-        print(f"stemsep: {len(rep['failed'])} songs failed: {', '.join(rep['failed'])}", file=sys.stderr)
-        return 1
-    return 0
-
-def add_cli(subparsers, # from `ArgumentParser.add_subparsers`
-           ):
-    "Add `stemsep evaluate`."
-    p = add_command(subparsers, 'evaluate', evaluate_command, help='SDR/SIR/SAR/SI-SDR of a model beside an oracle mask and baselines',
-        description='Separate every song folder under DATA (mix.* and one file per track, as `stemsep stems` writes; '
-                    'MUSDB18-HQ folders work too) and score the model, the oracle ideal ratio mask and the baselines without training (HPSS for drums, '
-                    'a 150-Hz low-pass for bass, REPET-SIM for vocals) '
-                    'with BSSEval v4 (museval) and SI-SDR. Writes results.json, results.md and results.png.')
-    p.add_argument('data', metavar='DATA', help='folder of song folders (or one song folder)')
-    p.add_argument('-m', '--model', default=None, metavar='NAME|PATH', help='built-in model name or trained model file or folder; default: the built-in drums_accompaniment')
-    p.add_argument('--no-model', action='store_true', help='score only the oracle and the baselines (with --model: at its STFT and stems)')
-    p.add_argument('--stems', metavar='A,B,..', help="with --no-model: these tracks (e.g. drums,bass,vocals,other) instead of the model's")
-    p.add_argument('-o', '--output', default='results/eval', help='report folder')
-    p.add_argument('--max-seconds', type=float, default=30., help='evaluate at most this much of each song (museval is slow)')
-    p.add_argument('--offset', type=float, default=0., help='start this far into each song, seconds')
-    p.add_argument('--mix-file', action='store_true', help="separate each song's mix file instead of the sum of its tracks")
-    p.add_argument('--batch-size', type=int, default=8, help='patches per model call')
-    p.add_argument('--join', default='concat', choices=('concat', 'overlap'), help='how patches are joined, see `stemsep separate`')
-    p.add_argument('--wiener', type=int, default=0, metavar='N', help='multichannel Wiener EM iterations (0: soft masks only)')
-    p.add_argument('--force', action='store_true', help='overwrite an earlier report')
-    return p

@@ -9,12 +9,14 @@ from pathlib import Path
 import numpy as np
 import keras
 from keras import ops
-from .config import (StemsepConfig, StemsepError, atomic_path, config_to_dict, config_from_json,
-                            save_config, load_config, check_compatible, SIGNAL_FIELDS)
+from .archs import ARCHITECTURES   # the registered bodies (the architectures chapter)
+from .config import (StemsepConfig, StemsepError, config_to_dict, config_from_json, save_config,
+                            load_config, check_compatible, SIGNAL_FIELDS)
+from .utils import atomic_path
 
 # %% auto #0
-__all__ = ['BN_MOMENTUM', 'ARCH_FIELDS', 'PatchScale', 'LogCompress', 'ScaleBy', 'build_model', 'alpha_from_volumes',
-           'mean_volumes', 'BalancedL1', 'make_loss', 'config_path_for', 'save_model', 'read_model_info', 'load_model']
+__all__ = ['ARCH_FIELDS', 'PatchScale', 'LogCompress', 'ScaleBy', 'build_model', 'alpha_from_volumes', 'mean_volumes',
+           'BalancedL1', 'make_loss', 'config_path_for', 'save_model', 'read_model_info', 'load_model']
 
 # %% ../nbs/03_model.ipynb #2bfd8277
 @keras.saving.register_keras_serializable(package='stemsep')
@@ -54,73 +56,22 @@ class ScaleBy(keras.layers.Layer):
     def compute_output_shape(self, shapes): return shapes[0]
 
 # %% ../nbs/03_model.ipynb #fb620288
-BN_MOMENTUM = 0.9   # Keras' 0.99 leaves the inference statistics near their start for the first thousand steps
-
 def _pad_amounts(cfg:StemsepConfig)->tuple:
     "((0, extra_frames), (0, extra_bins)) that make the patch a multiple of `2**depth`."
     m = 2**cfg.depth
     return ((0, -cfg.segment_frames % m), (0, -cfg.n_bins % m))
 
-def _conv_bn_relu(x, filters, dtype, name):
-    "3x3 conv, batch norm, ReLU."
-    x = keras.layers.Conv2D(filters, 3, padding='same', dtype=dtype, name=f'{name}_conv')(x)
-    x = keras.layers.BatchNormalization(momentum=BN_MOMENTUM, dtype=dtype, name=f'{name}_bn')(x)
-    return keras.layers.ReLU(dtype=dtype, name=f'{name}_relu')(x)
-
-# %% ../nbs/03_model.ipynb #11ada948
-def _paper_body(x, cfg, dtype):
-    "The paper's encoder/decoder on the padded, compressed input; returns `(batch, F, B, base_filters)`."
-    skips = []
-    for i in range(cfg.depth):
-        f = cfg.base_filters * 2**i
-        x = _conv_bn_relu(x, f, dtype, f'enc{i}a')
-        x = _conv_bn_relu(x, f, dtype, f'enc{i}b')
-        skips.append(x)
-        x = keras.layers.MaxPooling2D(2, dtype=dtype, name=f'enc{i}_pool')(x)
-    f = cfg.base_filters * 2**cfg.depth
-    x = _conv_bn_relu(x, f, dtype, 'centre_a')
-    x = _conv_bn_relu(x, f, dtype, 'centre_b')
-    for i in reversed(range(cfg.depth)):
-        f = cfg.base_filters * 2**i
-        x = keras.layers.Conv2DTranspose(f, 5, strides=2, padding='same', dtype=dtype, name=f'dec{i}_up')(x)
-        x = keras.layers.ReLU(dtype=dtype, name=f'dec{i}_up_relu')(x)
-        x = keras.layers.BatchNormalization(momentum=BN_MOMENTUM, dtype=dtype, name=f'dec{i}_up_bn')(x)
-        if cfg.dropout: x = keras.layers.Dropout(cfg.dropout, dtype=dtype, name=f'dec{i}_dropout')(x)
-        x = keras.layers.Concatenate(dtype=dtype, name=f'dec{i}_skip')([x, skips[i]])
-        x = _conv_bn_relu(x, f, dtype, f'dec{i}a')
-        x = _conv_bn_relu(x, f, dtype, f'dec{i}b')
-    return x
-
-# %% ../nbs/03_model.ipynb #3d2a60c5
-def _spleeter_body(x, cfg, dtype):
-    "Spleeter-style strided encoder/decoder; returns `(batch, F, B, base_filters)` at full resolution."
-    skips = []
-    for i in range(cfg.depth):
-        x = keras.layers.Conv2D(cfg.base_filters * 2**i, 5, strides=2, padding='same', dtype=dtype, name=f'enc{i}_conv')(x)
-        x = keras.layers.BatchNormalization(momentum=BN_MOMENTUM, dtype=dtype, name=f'enc{i}_bn')(x)
-        x = keras.layers.LeakyReLU(0.2, dtype=dtype, name=f'enc{i}_lrelu')(x)
-        skips.append(x)
-    for j, i in enumerate(reversed(range(cfg.depth))):
-        f = cfg.base_filters * 2**max(i - 1, 0)
-        x = keras.layers.Conv2DTranspose(f, 5, strides=2, padding='same', dtype=dtype, name=f'dec{i}_up')(x)
-        x = keras.layers.ReLU(dtype=dtype, name=f'dec{i}_relu')(x)
-        x = keras.layers.BatchNormalization(momentum=BN_MOMENTUM, dtype=dtype, name=f'dec{i}_bn')(x)
-        if j < 3: x = keras.layers.Dropout(0.5, dtype=dtype, name=f'dec{i}_dropout')(x)
-        if i > 0: x = keras.layers.Concatenate(dtype=dtype, name=f'dec{i}_skip')([x, skips[i - 1]])
-    return x
-
 # %% ../nbs/03_model.ipynb #a9d25b7e
 def build_model(cfg:StemsepConfig,   # shapes, stems and architecture
                 dtype=None,          # Keras dtype policy for the body, e.g. 'mixed_bfloat16'; None: the global one
                )->keras.Model:       # (batch, frames, bins, channels) -> (batch, frames, bins, n_stems*channels)
-    "The separation U-Net described by `cfg` (`arch` 'paper' or 'spleeter', `output` 'direct' or 'mask')."
+    "The separation U-Net described by `cfg` (`arch` a name in `ARCHITECTURES`, `output` 'direct' or 'mask')."
     mixture = keras.Input(cfg.input_shape, name='mixture_mag')
     scale = PatchScale(name='patch_scale')(mixture)
     x = LogCompress(name='log_compress')([mixture, scale])
     pad = _pad_amounts(cfg)
     x = keras.layers.ZeroPadding2D(pad, dtype=dtype, name='pad')(x)
-    body = {'paper': _paper_body, 'spleeter': _spleeter_body}[cfg.arch]
-    x = body(x, cfg, dtype)
+    x = ARCHITECTURES[cfg.arch](x, cfg, dtype)
     x = keras.layers.Conv2D(cfg.output_channels, 1, dtype=dtype, name='to_stems')(x)
     x = keras.layers.Cropping2D(pad, dtype=dtype, name='crop')(x)
     if cfg.output == 'direct':

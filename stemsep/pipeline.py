@@ -4,14 +4,21 @@
 
 # %% ../nbs/07_pipeline.ipynb #9c34462d
 from __future__ import annotations
-import argparse, contextlib, dataclasses, importlib.abc, importlib.util, json, os, shutil, sys, traceback
+import importlib.util, os
 from pathlib import Path
-from .config import StemsepConfig, StemsepError, add_command, load_config, config_to_dict, require_extra
+import numpy as np
+from .config import StemsepConfig, StemsepError
+from .audio import load_audio, write_audio
+from .data import write_tracks
+from .preprocess import patch_counts, preprocess, read_h5_config, split_songs
+from .train import train
+from .predict import DEFAULT_MODEL, default_model_path, load_separator, separate_file
+from .evaluate import evaluate_folder, find_song_folders, score_mixture
+from .synth import render_dataset
 import stemsep
 
 # %% auto #0
-__all__ = ['LAYOUT', 'DEMO_SONG', 'DEMO_CREDIT', 'project_paths', 'PipelineHandler', 'demo_stem_file', 'demo_tracks', 'run_demo',
-           'add_cli', 'silenced_stderr', 'quiet_logs', 'build_parser', 'main']
+__all__ = ['LAYOUT', 'DEMO_SONG', 'DEMO_CREDIT', 'project_paths', 'PipelineHandler', 'demo_stem_file', 'demo_tracks', 'run_demo']
 
 # %% ../nbs/07_pipeline.ipynb #d36f2c95
 LAYOUT = dict(raw='data/raw', tracks='data/tracks', h5='data/dataset.h5', cache='data/dataset_cache',
@@ -54,7 +61,6 @@ class PipelineHandler:
         "The configuration of this project (see the class notes)."
         if self._cfg is not None: return self._cfg
         if self.paths['h5'].is_file():
-            from stemsep.preprocess import read_h5_config
             return read_h5_config(self.paths['h5'])
         return StemsepConfig()
 
@@ -69,7 +75,6 @@ class PipelineHandler:
 
     def model_path(self)->Path:
         "The model `predict` uses: the trained one in `saved_models/`, else the built-in model."
-        from stemsep.predict import default_model_path
         return self.trained_model or default_model_path()
 
     def _fail(self, stage:str, items:dict):
@@ -79,20 +84,18 @@ class PipelineHandler:
 
     def status(self)->dict:
         "What exists in the project folder: key -> (exists, one-line detail)."
-        from stemsep.predict import default_model_path
         p, out = self.paths, {}
         count = lambda d, pat: sum(1 for _ in d.rglob(pat)) if d.is_dir() else 0
         out['raw'] = (count(p['raw'], 'metadata.yaml') + count(p['raw'], '*.stem.mp4') > 0 or any(p['raw'].iterdir()) if p['raw'].is_dir() else False,
                       f"{count(p['raw'], 'metadata.yaml')} Slakh songs, {count(p['raw'], '*.stem.mp4')} .stem.mp4 files")
         out['tracks'] = (count(p['tracks'], 'tracks.json') > 0, f"{count(p['tracks'], 'tracks.json')} songs")
         if p['h5'].is_file():
-            from stemsep.preprocess import _count
-            try: c = _count(p['h5']); out['h5'] = (True, f"{c['rows']} patches of {c['songs']} songs " + str(c['rows_per_split']))
+            try: c = patch_counts(p['h5']); out['h5'] = (True, f"{c['rows']} patches of {c['songs']} songs " + str(c['rows_per_split']))
             except Exception as e: out['h5'] = (False, f"unreadable ({type(e).__name__}); rerun preprocess")
         else: out['h5'] = (False, 'not built')
         out['cache'] = (count(p['cache'], '*.npy') > 0, f"{count(p['cache'], '*.npy')} .npy files")
         if self.checkpoint.is_file():
-            from stemsep.model import read_model_info
+            from stemsep.model import read_model_info   # here: it loads Keras (seconds), which `stemsep status` and `--help` do without
             _, extra = read_model_info(self.checkpoint)
             out['checkpoint'] = (True, f"epoch {extra.get('epoch') if extra else '?'}")
         else: out['checkpoint'] = (False, 'not trained')
@@ -120,7 +123,6 @@ class PipelineHandler:
               force:bool=False,               # re-render songs that exist
              )->dict:                         # `render_dataset`'s summary
         "Render a Slakh-format data set into `data/raw/`, for users without one."
-        from stemsep.synth import render_dataset
         s = render_dataset(self.paths['raw'], n_songs, seconds, midi_dir=midi_dir, soundfonts=soundfonts, seed=seed,
                            workers=self.workers, effects=effects, drum_layers=drum_layers, vocals=vocals,
                            n_channels=self.cfg.n_channels, force=force,
@@ -132,7 +134,6 @@ class PipelineHandler:
     def generate_tracks(self, force:bool=False, # rewrite songs already written
                        )->dict:                 # `write_tracks`' summary
         "Write each song of `data/raw/` as mix.wav + one WAV per track of the submix into `data/tracks/`."
-        from stemsep.data import write_tracks
         raw, cfg = self.paths['raw'], self.cfg
         if not raw.is_dir() or not any(raw.iterdir()):
             raise StemsepError(f"{raw}: no data set here; copy Slakh/MUSDB songs there, pass raw=..., or render songs "
@@ -149,7 +150,6 @@ class PipelineHandler:
                    allow_silent:bool=True,      # keep songs where a track is silent (a song without drums teaches silence)
                   )->dict:                      # `preprocess`' summary
         "Cut `data/tracks/` into STFT-magnitude patches in `data/dataset.h5` (segments cached in `data/dataset_cache/`)."
-        from stemsep.preprocess import preprocess
         self.paths['h5'].parent.mkdir(parents=True, exist_ok=True)
         s = preprocess(self.paths['tracks'], self.paths['h5'], self.cfg, cache_dir=self.paths['cache'],
                        val_fraction=val_fraction, workers=self.workers, force=force, allow_silent=allow_silent, progress=self.progress,
@@ -167,16 +167,15 @@ class PipelineHandler:
         "The patch file as training batches, to inspect or to pass to `model.fit`."
         if not self.paths['h5'].is_file(): raise StemsepError(f"{self.paths['h5']}: no patch file yet; run preprocess first")
         if backend == 'tf':
-            from stemsep.dataset import make_tf_dataset
+            from stemsep.dataset import make_tf_dataset   # here: it loads Keras (seconds), which `stemsep status` and `--help` do without
             return make_tf_dataset(self.paths['h5'], split, batch_size or self.cfg.batch_size, **kwargs)
-        from stemsep.dataset import HDF5PatchDataset
+        from stemsep.dataset import HDF5PatchDataset   # here: it loads Keras (seconds), which `stemsep status` and `--help` do without
         return HDF5PatchDataset(self.paths['h5'], split, batch_size, **kwargs)
 
     def train(self, epochs:int|None=None,       # total epochs, resumed ones included; None: the configuration's
               **kwargs,                         # more options of `stemsep.train.train` (augment, patience, max_minutes, ...)
              ):                                 # keras History of this session (empty when already trained)
         "Train on `data/dataset.h5`, checkpointing to `saved_models/modelCheckpoint.h5` and resuming from it."
-        from stemsep.train import train
         kwargs.setdefault('progress', self.progress)
         kwargs.setdefault('log_tensorboard', False)
         hist = train(self.paths['h5'], self.paths['model_dir'], cfg=self._cfg, epochs=epochs, **kwargs)
@@ -191,7 +190,6 @@ class PipelineHandler:
                 **kwargs,                       # more options of `separate_file` (fmt, duration_s, wiener, ...)
                )->list:                         # the paths written (empty when already done)
         "Separate a song with the trained model (or the built-in one) into `results/<song>/<track>.wav`."
-        from stemsep.predict import separate_file
         song = Path(song) if song is not None else self.paths['song']
         if not song.is_file(): raise StemsepError(f"{song}: no song to separate; put one there or pass song=...")
         model = model or self.model_path()
@@ -203,15 +201,11 @@ class PipelineHandler:
 
     def evaluation_songs(self)->tuple:
         "(song folders, which): the test split if there is one, else the validation songs of the patch file, else every song."
-        from stemsep.evaluate import find_song_folders
         tracks = self.paths['tracks']
         for split in ('test', 'validation'):
             if (tracks/split).is_dir(): return find_song_folders(tracks/split), f"the {split} split"
         if self.paths['h5'].is_file():
-            import h5py
-            with h5py.File(self.paths['h5'], 'r') as f:
-                dec = lambda a: [s.decode() if isinstance(s, bytes) else s for s in a]
-                val = [n for n, sp in zip(dec(f['songs'][:]), dec(f['song_split'][:])) if sp == 'validation']
+            val = split_songs(self.paths['h5'], 'validation')
             if val: return [tracks/n for n in val if (tracks/n).is_dir()], "the validation songs"
         return find_song_folders(tracks), "every song (training songs included: there is no held-out split)"
 
@@ -219,37 +213,22 @@ class PipelineHandler:
                  force:bool=False,          # redo an earlier evaluation
                  **kwargs,                  # batch_size, join, wiener, power of `separate_array`
                 )->dict|None:               # {'summary', 'songs', 'failed', 'files'}; None when already done
-        "SDR of the model beside the oracle mask and the HPSS baseline on held-out songs -> `results/eval/`."
-        import numpy as np
-        from stemsep.evaluate import evaluate_song, summarise, markdown_table, bar_plot
-        from stemsep.predict import load_separator
-        from stemsep.config import atomic_path
-        from tqdm.auto import tqdm
+        "SDR of the model beside the oracle mask and the baselines on held-out songs -> `results/eval/` (`evaluate_folder`)."
         out = self.paths['results']/'eval'
-        files = {k: out/f'results.{k}' for k in ('json', 'md', 'png')}
-        if files['json'].is_file() and not force:
-            self.log(f"evaluate: already done, {files['md']} (force=True to redo)")
+        if (out/'results.json').is_file() and not force:
+            self.log(f"evaluate: already done, {out/'results.md'} (force=True to redo)")
             return None
         songs, which = self.evaluation_songs()
         if not songs: raise StemsepError(f"{self.paths['tracks']}: no songs to evaluate")
         model_path = self.model_path()
         model, cfg = load_separator(model_path)
-        results, failed = [], {}
-        for folder in tqdm(songs, desc='evaluate', unit='song', disable=not self.progress):
-            try: results.append(evaluate_song(model, cfg, folder, max_seconds=max_seconds, **kwargs))
-            except StemsepError as e: failed[Path(folder).name] = str(e)
-        self._fail('evaluate', failed)
-        if not results: raise StemsepError(f"{self.paths['tracks']}: no song could be evaluated")
-        summary = summarise(results, cfg.stems)
-        report = dict(model=str(model_path), songs_evaluated=which, config=config_to_dict(cfg), summary=summary,
-                      songs=results, failed=failed)
-        clean = json.loads(json.dumps(report).replace('NaN', 'null'))
-        with atomic_path(files['json'], force=True) as tmp: Path(tmp).write_text(json.dumps(clean, indent=1))
-        with atomic_path(files['md'], force=True) as tmp: Path(tmp).write_text(markdown_table(summary, results, cfg.stems))
-        bar_plot(summary, cfg.stems, files['png'], title=f"{model_path.name} on {len(results)} songs ({which.split(' (')[0]})")
-        sdr = ', '.join(f"{s} {summary['model'][s]['SDR']:.2f} dB" for s in cfg.stems)
-        self.log(f"evaluate: {len(results)} songs ({which}): model SDR {sdr} -> {files['md']}")
-        return dict(summary=summary, songs=results, failed=failed, files=files)
+        rep = evaluate_folder(model, cfg, songs, out, force=True, progress=self.progress, max_seconds=max_seconds,
+                              about=dict(model=str(model_path), songs_evaluated=which), log=lambda msg: None,
+                              title=f"{model_path.name} on {{n}} songs ({which.split(' (')[0]})", **kwargs)
+        self._fail('evaluate', {Path(k).name: v for k, v in rep['failed'].items()})
+        sdr = ', '.join(f"{s} {rep['summary']['model'][s]['SDR']:.2f} dB" for s in cfg.stems)
+        self.log(f"evaluate: {len(rep['songs'])} songs ({which}): model SDR {sdr} -> {rep['files']['md']}")
+        return rep
 
     def run_all(self, synth_songs:int|None=None, # render this many songs into data/raw first when it is empty
                 seconds:float=30.,          # length of each rendered song
@@ -290,8 +269,6 @@ def demo_tracks(cfg:StemsepConfig,        # the model's configuration: its stems
                 duration_s:float|None=None, # read at most this much
                )->tuple:                  # (mixture (channels, n), references (stems, channels, n)) at cfg.sr
     "The demo song's mixture (the sum of its stems) and its reference for each of the model's stems."
-    import numpy as np
-    from stemsep.audio import load_audio
     path = demo_stem_file()
     stems = {name: load_audio(path, sr=cfg.sr, stream=k, duration_s=duration_s)[0]
              for k, name in enumerate(('drums', 'bass', 'other', 'vocals'), start=1)}
@@ -313,21 +290,13 @@ def run_demo(out_dir='results',         # the separated tracks go to out_dir/dem
              log=print,                 # where the report lines go
             )->dict:                    # {'files': [...], 'scores': {method: {stem: {metric: dB}}}}
     "Separate the demo recording, write its tracks and score them beside the oracle mask and each stem's baseline."
-    import numpy as np
-    from stemsep.predict import load_separator, DEFAULT_MODEL, separate_array
-    from stemsep.evaluate import score_stems, oracle_irm, baseline_estimates
-    from stemsep.audio import write_audio
     net, cfg = load_separator(model or DEFAULT_MODEL)
     song_dir = Path(out_dir)/'demo'          # a name without spaces, easy to type
     files = [song_dir/f'{s}.wav' for s in ('mixture', *cfg.stems)]
     existing = [p for p in files if p.exists()]
     if existing and not force: raise StemsepError(f"{existing[0]}: exists already (use --force to overwrite)")
     mix, refs = demo_tracks(cfg, duration_s)
-    est = separate_array(net, cfg, mix, cfg.sr)
-    estimates = dict(model=(np.stack([est[s] for s in cfg.stems]), cfg.stems), oracle=(oracle_irm(refs, cfg), cfg.stems),
-                     **baseline_estimates(mix, cfg))           # method -> (estimates, the stems it speaks about)
-    scores = {m: {s: v for s, v in score_stems(refs, e, cfg.sr, cfg.stems).items() if s in stems}
-              for m, (e, stems) in estimates.items()}
+    scores, est = score_mixture(net, cfg, mix, refs)       # the model beside the oracle and each stem's baseline
     write_audio(files[0], mix, cfg.sr, force=force)
     for p, s in zip(files[1:], cfg.stems): write_audio(p, est[s], cfg.sr, force=force)
     log(f"{DEMO_SONG}: {mix.shape[-1]/cfg.sr:.1f} s, {mix.shape[0]} channels, model {model or DEFAULT_MODEL}")
@@ -341,164 +310,3 @@ def run_demo(out_dir='results',         # the separated tracks go to out_dir/dem
     log("wrote " + ', '.join(str(p) for p in files))
     log(f"Recording: {DEMO_CREDIT}.")
     return dict(files=files, scores=scores)
-
-# %% ../nbs/07_pipeline.ipynb #c082c1d1
-def _run_config(args)->StemsepConfig|None:
-    "The configuration of `stemsep run`: --config, with the options that override it; None: the project's own."
-    over = {k: v for k, v in dict(base_filters=args.base_filters, depth=args.depth, arch=args.arch,
-                                  batch_size=args.batch_size).items() if v is not None}
-    if not args.config and not over: return None
-    cfg = load_config(args.config) if args.config else PipelineHandler(args.root).cfg
-    return dataclasses.replace(cfg, **over)
-
-def _cli_run(args)->int:
-    "Handler of `stemsep run`."
-    require_extra('train', 'matplotlib')                              # the evaluation's bar plot
-    if args.synth_songs: require_extra('synth', 'symusic', 'pretty_midi')
-    paths = {k: getattr(args, k) for k in LAYOUT if getattr(args, k, None)}
-    ph = PipelineHandler(args.root, cfg=_run_config(args), workers=args.workers, **paths)
-    failed = ph.run_all(synth_songs=args.synth_songs, seconds=args.seconds, drum_layers=args.drum_layers, epochs=args.epochs, song=args.song,
-                        max_seconds=args.max_seconds, train_kwargs=dict(max_minutes=args.max_minutes, augment=args.augment))
-    print(ph.summary())
-    if failed:
-        bad = [item for items in failed.values() for item in items]
-        print(f"stemsep: {len(bad)} inputs failed:\n  " + '\n  '.join(bad), file=sys.stderr)
-        return 1
-    return 0
-
-def _cli_status(args)->int:
-    "Handler of `stemsep status`."
-    print(PipelineHandler(args.root).summary())
-    return 0
-
-def _cli_demo(args)->int:
-    "Handler of `stemsep demo`."
-    run_demo(args.output, model=args.model, force=args.force, duration_s=args.duration)
-    return 0
-
-def add_cli(subparsers, # from `ArgumentParser.add_subparsers`
-           ):
-    "Register `stemsep run`, `stemsep status` and `stemsep demo`."
-    p = add_command(subparsers, 'run', _cli_run, help='run every stage on a project folder, skipping work already done',
-        description='On the project folder ROOT (data/raw, data/tracks, data/dataset.h5, saved_models/modelCheckpoint.h5, '
-                    'data/song_to_seperate/seperateMyTracks.wav, results/): render a data set if asked, write the tracks, '
-                    'preprocess, train, evaluate, and separate the song. Rerun the same command to resume.')
-    p.add_argument('root', metavar='ROOT', help='project folder (created)')
-    p.add_argument('--synth-songs', type=int, default=None, help='render this many songs into data/raw first when it is empty (default: none; bring your own data set)')
-    p.add_argument('--seconds', type=float, default=30., help='length of each rendered song')
-    p.add_argument('--drum-layers', type=float, default=0., metavar='P', help='chance per rendered drum track of synthetic kick and snare '
-                   'layers (0-1; the built-in model was fine-tuned with 0.7, which made it far better on real recordings)')
-    p.add_argument('--config', help="configuration JSON (STFT, stems, model, epochs); default: the patch file's if there is one, else the built-in")
-    p.add_argument('--epochs', type=int, help="total training epochs (default: the configuration's)")
-    p.add_argument('--base-filters', type=int, help="filters of the first U-Net level (default: the configuration's)")
-    p.add_argument('--depth', type=int, help="U-Net levels (default: the configuration's)")
-    p.add_argument('--arch', choices=('paper', 'spleeter'), help="U-Net variant (default: the configuration's)")
-    p.add_argument('--batch-size', type=int, help="patches per training step (default: the configuration's)")
-    p.add_argument('--augment', action='store_true', help='random stem gains and cross-song remixing in training')
-    p.add_argument('--max-minutes', type=float, help='stop training after this many minutes (default: by epochs)')
-    p.add_argument('--song', help='the song to separate at the end (default: data/song_to_seperate/seperateMyTracks.wav if present)')
-    p.add_argument('--max-seconds', type=float, default=30., help='seconds of each song to evaluate')
-    p.add_argument('--workers', type=int, help='processes for tracks and preprocessing (default: up to 4)')
-    for k in ('raw', 'tracks', 'h5', 'model_dir', 'results'):
-        p.add_argument(f"--{k.replace('_', '-')}", dest=k, help=f"override the path of {LAYOUT[k]} (relative to ROOT, or absolute; default: {LAYOUT[k]})")
-    p = add_command(subparsers, 'status', _cli_status, help='list what exists in a project folder',
-                    description='For each stage of the project folder ROOT: whether its output exists, and how much of it.')
-    p.add_argument('root', metavar='ROOT', help='project folder')
-    p = add_command(subparsers, 'demo', _cli_demo, help='separate a real recording with the built-in model and score it',
-        description=f'Separate "{DEMO_SONG}" (the MUSDB18 excerpt that the stempeg package ships; CC BY-NC-SA 3.0) '
-                    'with the built-in model, write its tracks, and print SDR against the real stems beside the oracle '
-                    "ratio mask and each stem's baseline without training (HPSS for drums, low-pass for bass, REPET-SIM for vocals).")
-    p.add_argument('-o', '--output', default='results', help='the tracks go to OUTPUT/demo/: mixture.wav and one WAV per stem')
-    from stemsep.predict import describe_models
-    p.add_argument('-m', '--model', metavar='NAME|PATH', help=f'a built-in model ({describe_models()}) or a model file or folder '
-                   '(default: drums_accompaniment)')
-    p.add_argument('--duration', type=float, help='separate at most this many seconds (default: the whole 6-s excerpt)')
-    p.add_argument('--force', action='store_true', help='overwrite earlier demo outputs')
-    return p
-
-# %% ../nbs/07_pipeline.ipynb #48c9191c
-_QUIET_ENV = dict(TF_CPP_MIN_LOG_LEVEL='3',        # TensorFlow's C++ INFO/WARNING/ERROR lines (cuInit, CPU features)
-                  TF_CPP_MIN_VLOG_LEVEL='0', GRPC_VERBOSITY='ERROR', GLOG_minloglevel='3', ABSL_MIN_LOG_LEVEL='3')
-_NOISY_MODULES = ('tensorflow',)                   # C++ libraries that log while they load
-
-@contextlib.contextmanager
-def silenced_stderr():
-    "File descriptor 2 (C and C++ code included) goes to /dev/null inside the block."
-    sys.stderr.flush()
-    saved = os.dup(2)
-    try:
-        with open(os.devnull, 'w') as null: os.dup2(null.fileno(), 2)
-        yield
-    finally:
-        sys.stderr.flush()
-        os.dup2(saved, 2); os.close(saved)
-
-class _QuietImporter(importlib.abc.MetaPathFinder):
-    "Imports the modules of `_NOISY_MODULES` with file descriptor 2 silenced, once each."
-    def find_spec(self, name, path, target=None):
-        if name not in _NOISY_MODULES or name in sys.modules: return None
-        sys.meta_path.remove(self)                 # find the real spec without us, then wrap its loader
-        try: spec = importlib.util.find_spec(name)
-        finally: sys.meta_path.insert(0, self)
-        if spec is None or spec.loader is None: return spec
-        real = spec.loader
-        class Loader(importlib.abc.Loader):
-            def create_module(self, spec): return real.create_module(spec)
-            def exec_module(self, module):
-                with silenced_stderr(): real.exec_module(module)
-        spec.loader = Loader()
-        return spec
-
-def quiet_logs(verbose:bool=False, # True: change nothing, the libraries log as they like
-              ):
-    "Keep TensorFlow's, absl's, JAX's and CUDA's start-up lines off the terminal; call before keras is imported."
-    if verbose: return
-    for k, v in _QUIET_ENV.items(): os.environ.setdefault(k, v)   # a value the user set wins
-    import logging, warnings
-    for name in ('absl', 'jax._src.xla_bridge', 'tensorflow', 'h5py'): logging.getLogger(name).setLevel(logging.ERROR)
-    warnings.filterwarnings('ignore', module='keras|tensorflow|jax|absl')   # their deprecation chatter, not stemsep's
-    if 'tensorflow' not in sys.modules and not any(isinstance(f, _QuietImporter) for f in sys.meta_path):
-        sys.meta_path.insert(0, _QuietImporter())
-
-# %% ../nbs/07_pipeline.ipynb #62ccc32b
-_STAGE_MODULES = ('synth', 'data', 'preprocess', 'train', 'predict', 'evaluate')
-
-def build_parser()->argparse.ArgumentParser:
-    "The `stemsep` argument parser with every stage's subcommand."
-    import importlib
-    p = argparse.ArgumentParser(prog='stemsep',
-        description='Split songs into stems with a spectrogram-channels U-Net, and train it on your own '
-                    'multitrack data. Run `stemsep COMMAND --help` for the options of a command.')
-    p.add_argument('--version', action='version', version=f'stemsep {stemsep.__version__}')
-    p.add_argument('--debug', action='store_true', help='show full tracebacks on errors')
-    p.add_argument('-v', '--verbose', action='store_true', help="show the log lines of TensorFlow, JAX and CUDA too (hidden by default)")
-    sub = p.add_subparsers(dest='command', metavar='COMMAND')
-    for name in _STAGE_MODULES:
-        mod = importlib.import_module(f'stemsep.{name}')
-        if hasattr(mod, 'add_cli'): mod.add_cli(sub)
-    add_cli(sub)
-    return p
-
-def main(argv:list|None=None, # arguments without the program name; None reads `sys.argv`
-        )->int:               # exit code: 0 success, 1 some inputs failed, 2 usage error
-    "Entry point of the `stemsep` command."
-    argv = sys.argv[1:] if argv is None else [str(a) for a in argv]
-    options = argv[:next((i for i, a in enumerate(argv) if not a.startswith('-')), len(argv))]   # those before COMMAND
-    quiet_logs(verbose='-v' in options or '--verbose' in options)      # before any stage can import a backend
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if not getattr(args, 'func', None):
-        parser.print_help()
-        return 2
-    from stemsep.config import sigterm_as_interrupt, interrupted_exit
-    try:
-        with sigterm_as_interrupt(): return int(args.func(args) or 0)   # SIGTERM unwinds as Ctrl-C does
-    except StemsepError as e:
-        if args.debug: traceback.print_exc()
-        print(f"stemsep: error: {e}", file=sys.stderr)
-        return e.exit_code
-    except KeyboardInterrupt as e: return interrupted_exit(e)   # one line; 130 (SIGINT) or 143 (SIGTERM)
-    except Exception as e:
-        if args.debug: raise
-        print(f"stemsep: internal error: {type(e).__name__}: {e} (rerun with --debug for the traceback)", file=sys.stderr)
-        return 1

@@ -8,14 +8,15 @@ import contextlib, math, os, sys
 from pathlib import Path
 import numpy as np
 import stemsep
-from .config import StemsepConfig, StemsepError, atomic_path, add_command, make_dir, check_name
+from .config import StemsepConfig, StemsepError, check_name
+from .utils import atomic_path, make_dir
 from .audio import load_audio, stft, istft, stft_frames, istft_frames, _hann, AUDIO_EXTS, AudioFormat, as_format, audio_writer
 
 # %% auto #0
 __all__ = ['DEFAULT_MODEL', 'SILENCE', 'builtin_models', 'describe_models', 'resolve_model', 'default_model_path',
            'load_separator', 'predict_magnitudes', 'soft_masks', 'wiener_refine', 'separate_spectrogram',
            'separate_chunk', 'iter_separated', 'separate_array', 'parse_mix', 'output_paths', 'separate_file',
-           'select_device', 'separate_files', 'separate_command', 'add_cli']
+           'select_device', 'separate_files']
 
 # %% ../nbs/05_predict.ipynb #3e840455
 DEFAULT_MODEL = 'drums_accompaniment'     # the built-in model `stemsep separate` uses without --model
@@ -74,8 +75,7 @@ def load_separator(path, # a built-in model's name, a model weights file, or the
                                else f"{len(found)} model files in this folder; name one with --model"))
         path = found[0]
     if not path.is_file(): raise StemsepError(f"{path}: model file not found")
-    try: from stemsep.model import load_model
-    except ImportError: raise StemsepError("stemsep.model.load_model is missing from this installation") from None
+    from stemsep.model import load_model   # here: it loads Keras (seconds), which `stemsep --help` does without
     try: return load_model(path)
     except StemsepError: raise
     except Exception as e:
@@ -707,84 +707,3 @@ def separate_files(model,                # a loaded keras model
     finally: bar.close()
     if pool: pool.shutdown()
     return job.seconds
-
-def separate_command(args, # parsed `stemsep separate` arguments
-                    )->int:
-    "Handler of `stemsep separate`: one model loaded, one progress bar and one summary line for all the files."
-    import time
-    from tqdm.auto import tqdm
-    t0 = time.perf_counter()
-    _check_options(args)                                     # usage errors before any work
-    for m in args.mix or ():                                 # output names are known before the model is loaded
-        try: check_name(_mix_name(m), 'output name')
-        except StemsepError as e: raise StemsepError(f"--mix {m.strip()!r}: {e}", exit_code=2) from None
-    output_paths('x', args.output, [_mix_name(m) for m in args.mix or ['x']], args.template, args.format)
-    device = select_device(getattr(args, 'device', None))
-    model, cfg = load_separator(args.model or default_model_path())
-    mixes = args.mix or None
-    names = [parse_mix(m, cfg.stems)[0] for m in mixes or cfg.stems]
-    fmt = _output_format(args)
-    output_paths('x', args.output, names, args.template, fmt.ext)   # the template; two outputs of one name
-    files = _unique_inputs(_expand_inputs(args.files))
-    _check_collisions(files, args.output, names, args.template, fmt.ext)
-    failed = []
-    def report(path, written, error):
-        if error is not None: tqdm.write(error, file=sys.stderr); failed.append(str(path))
-        else: tqdm.write(f"{path}: " + (', '.join(str(p) for p in written) if written else 'outputs exist, skipped'), file=sys.stdout)
-    t_ready = time.perf_counter()
-    seconds = separate_files(model, cfg, files, args.output, workers=2 if device == 'gpu' else 1, report=report,
-                             mixes=mixes, template=args.template, fmt=fmt, offset_s=args.offset,
-                             duration_s=args.duration, force=args.force, skip_existing=args.skip_existing,
-                             batch_size=args.batch_size, join=args.join, overlap=args.overlap, wiener=args.wiener,
-                             power=args.mask_power, block_s=args.block_seconds)
-    wall = time.perf_counter() - t_ready
-    if seconds:
-        print(f"stemsep: separated {len(files) - len(failed)} of {len(files)} files, {seconds:.1f} s of audio in "
-              f"{wall:.1f} s on the {device.upper()}: {seconds/wall:.1f}x real time "
-              f"({seconds/(wall + t_ready - t0):.1f}x with the {t_ready - t0:.1f} s of start-up: backend, model load)", file=sys.stderr)
-    if failed:
-        print(f"stemsep: {len(failed)} of {len(files)} files failed: {', '.join(failed)}", file=sys.stderr)
-        return 1
-    return 0
-
-def _output_format(args)->AudioFormat:
-    "The outputs' `AudioFormat` from -c/-b/--int16/--int24/--float32; 16-bit PCM unless asked otherwise, as Demucs writes."
-    pcm = args.format in ('wav', 'flac')
-    return AudioFormat(args.format, args.bitrate, args.sample_format or ('int16' if pcm else None))
-
-def add_cli(subparsers, # from `ArgumentParser.add_subparsers`
-           ):
-    "Add `stemsep separate`."
-    p = add_command(subparsers, 'separate', separate_command, help='separate songs into stems or mixes of stems',
-        description='Separate audio files (WAV, FLAC, OGG, MP3, M4A/MP4; any rate; mono or stereo) into the '
-                    "model's stems and write one file per stem or --mix (WAV, FLAC, MP3, Ogg Vorbis or M4A), as long as the input, at its "
-                    'sample rate and channel count.')
-    p.add_argument('files', nargs='+', metavar='FILE', help='audio files, or folders of audio files')
-    p.add_argument('-m', '--model', default=None, metavar='NAME|PATH', help=f'a built-in model: {describe_models()}; '
-                   f'or a trained model: the .weights.h5/.h5/.keras file `stemsep train` wrote, or its folder (default: {DEFAULT_MODEL})')
-    p.add_argument('-o', '--output', default='results', help='output folder')
-    p.add_argument('--mix', action='append', metavar='EXPR', help="an output: a stem ('drums'), a sum ('drums+bass'), "
-                   "a complement ('all-drums'), optionally named ('backing=all-drums'); repeat for more; default: every stem")
-    p.add_argument('--template', default='{song}/{stem}.{ext}', help='output file names: {song}, {stem}, {ext}')
-    p.add_argument('-c', '--codec', '--format', dest='format', default='wav', choices=('wav', 'flac', 'mp3', 'ogg', 'm4a'),
-                   help='output codec: wav, flac, mp3, ogg (Vorbis) or m4a (AAC)')
-    p.add_argument('-b', '--bitrate', default=None, help='mp3, ogg, m4a: bitrate such as 128k or 320k (default: 192k; ogg: Vorbis quality near it)')
-    g = p.add_mutually_exclusive_group()
-    for name, what in (('int16', '16-bit integer samples (the default for wav and flac)'), ('int24', '24-bit integer samples (default: 16-bit)'),
-                       ('float32', '32-bit float samples, wav only: keeps peaks above full scale, which integers clip (default: 16-bit)')):
-        g.add_argument(f'--{name}', dest='sample_format', action='store_const', const=name, help=what)
-    p.add_argument('--offset', type=float, default=0., help='start at this time in each input, seconds')
-    p.add_argument('--duration', type=float, default=None, help='separate at most this many seconds')
-    p.add_argument('--batch-size', type=int, default=8, help='patches per model call (both channels batched together; '
-                   'on a CPU 16 is no faster and takes 400 MiB more)')
-    p.add_argument('--join', default='concat', choices=('concat', 'overlap'),
-                   help="'concat': back-to-back patches, the paper's (fastest; as good on the real clip, bench/results/speed.md); "
-                        "'overlap': weighted overlap-add of overlapping patches")
-    p.add_argument('--overlap', type=float, default=0.5, help="with --join overlap: the fraction of a patch neighbours share, 0 to 0.5")
-    p.add_argument('--wiener', type=int, default=0, metavar='N', help='multichannel Wiener EM iterations after the soft masks (0: off)')
-    p.add_argument('--mask-power', type=float, default=1., help='soft-mask exponent: 1 magnitude ratio, 2 power ratio')
-    p.add_argument('--block-seconds', type=float, default=60., help='separate long songs in blocks of this length (memory)')
-    p.add_argument('--device', default=None, choices=('cpu', 'gpu'), help='where the model runs; default: the GPU when there is one')
-    p.add_argument('--force', action='store_true', help='overwrite existing outputs')
-    p.add_argument('--skip-existing', action='store_true', help='skip inputs whose outputs all exist (resume a batch)')
-    return p

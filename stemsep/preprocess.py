@@ -7,60 +7,15 @@ from __future__ import annotations
 import os, json, time, shutil, contextlib, errno, dataclasses
 from pathlib import Path
 import numpy as np
-from .config import (StemsepConfig, StemsepError, atomic_path, add_command, config_to_dict,
-                            config_from_json, load_config, check_compatible, worker_init)
-from .audio import AUDIO_EXTS, load_audio, audio_info, write_audio, stft
+from .config import (StemsepConfig, StemsepError, config_to_dict, config_from_json, load_config,
+                            check_compatible)
+from .utils import atomic_path, worker_init
+from .data import TrackFolderLayout
+from .audio import load_audio, audio_info, write_audio, stft
 
 # %% auto #0
-__all__ = ['SPLITS', 'FORMAT', 'make_toy_tracks', 'find_songs', 'load_song', 'segment', 'cache_file', 'song_segments',
-           'magnitudes', 'song_patches', 'assign_splits', 'PatchWriter', 'read_h5_config', 'preprocess', 'add_cli']
-
-# %% ../nbs/01_preprocess.ipynb #94144d7f
-def _toy_drums(n:int, sr:int, rng:np.random.Generator)->np.ndarray:
-    "Decaying noise bursts plus a low thump on a random beat grid, (n,)."
-    y = np.zeros(n, np.float32)
-    beat = int(sr*rng.uniform(0.2, 0.4))
-    t = np.arange(int(0.15*sr))/sr
-    hit = (rng.standard_normal(len(t))*np.exp(-t*40) + np.sin(2*np.pi*60*t)*np.exp(-t*20)).astype(np.float32)
-    for start in range(int(rng.integers(0, beat)), n, beat):
-        m = min(len(hit), n - start)
-        y[start:start+m] += hit[:m]*rng.uniform(0.3, 0.6)
-    return y
-
-def _toy_tones(n:int, sr:int, rng:np.random.Generator)->np.ndarray:
-    "A sequence of decaying harmonic notes of random pitch, (n,)."
-    y = np.zeros(n, np.float32)
-    note = int(sr*rng.uniform(0.3, 0.6))
-    for start in range(0, n, note):
-        m = min(note, n - start)
-        t = np.arange(m)/sr
-        f0 = 110*2**(rng.integers(0, 24)/12)
-        tone = sum(np.sin(2*np.pi*f0*k*t)/k for k in range(1, 5) if f0*k < sr/2)
-        y[start:start+m] += (rng.uniform(0.1, 0.3)*tone*np.exp(-t*rng.uniform(2, 5))).astype(np.float32)
-    return y
-
-def make_toy_tracks(folder,                 # where the song folders go (created)
-                    n_songs:int=3,          # how many songs
-                    seconds:float=3.,       # length of each song
-                    cfg:StemsepConfig|None=None, # supplies sr, n_channels and the stem names
-                    seed:int=0,             # same seed, same audio
-                    force:bool=False,       # overwrite existing files
-                   )->list:                 # the song folders written
-    "Write `n_songs` folders of synthetic audio (`mix.wav` + one WAV per stem) for tests and examples."
-    cfg = cfg or StemsepConfig()
-    folder, n = Path(folder), int(round(seconds*cfg.sr))
-    songs = []
-    for i in range(n_songs):
-        rng = np.random.default_rng([seed, i])
-        song = folder/f"toy_{i:03d}"
-        tracks = {}
-        for s, name in enumerate(cfg.stems):
-            chans = [(_toy_drums if s == 0 else _toy_tones)(n, cfg.sr, rng) for _ in range(cfg.n_channels)]
-            tracks[name] = np.stack(chans)                                 # (channels, samples)
-        for name, y in tracks.items(): write_audio(song/f"{name}.wav", y, cfg.sr, force=force)
-        write_audio(song/'mix.wav', sum(tracks.values()), cfg.sr, force=force)
-        songs.append(song)
-    return songs
+__all__ = ['SPLITS', 'FORMAT', 'find_songs', 'load_song', 'segment', 'cache_file', 'song_segments', 'magnitudes', 'song_patches',
+           'assign_splits', 'PatchWriter', 'read_h5_config', 'patch_counts', 'split_songs', 'preprocess']
 
 # %% ../nbs/01_preprocess.ipynb #faa45e93
 SPLITS = ('train', 'validation', 'test')
@@ -71,15 +26,11 @@ def find_songs(tracks_dir,            # root folder of song folders (possibly un
     "List the song folders under `tracks_dir`, sorted by name."
     root = Path(tracks_dir)
     if not root.is_dir(): raise StemsepError(f"{root}: tracks folder not found")
-    wanted = set(cfg.stems) | {'mix'}
+    layout = TrackFolderLayout(('mix',) + tuple(cfg.stems))   # the folders `stemsep stems` and `stemsep synth` write
     songs = []
     for folder, _, files in os.walk(root):
         folder = Path(folder)
-        hits = {}
-        for f in sorted(files):
-            p = folder/f
-            if p.suffix.lower() in AUDIO_EXTS and p.stem in wanted and not f.startswith('.'):
-                hits.setdefault(p.stem, []).append(p)
+        hits = layout.files(folder, files)
         if not hits: continue
         rel = folder.relative_to(root)
         name = rel.as_posix() if rel.parts else folder.name
@@ -301,6 +252,23 @@ def read_h5_config(h5_path,      # a patch file written by `preprocess`
     if 'config' not in f.attrs: raise StemsepError(f"{h5_path}: not a stemsep patch file (no 'config' attribute)")
     return config_from_json(f.attrs['config'], source=str(h5_path))
 
+# %% ../nbs/01_preprocess.ipynb #5bb80616
+def patch_counts(h5_path, # a patch file written by `preprocess`
+                )->dict:  # rows, songs, rows_per_split {split: rows}
+    "Rows, songs and rows per split of a finished patch file."
+    with h5py.File(h5_path, 'r') as f:
+        split = f['split'][:]
+        return dict(rows=len(split), songs=len(f['songs']),
+                    rows_per_split={s: int((split == s.encode()).sum()) for s in SPLITS if (split == s.encode()).any()})
+
+def split_songs(h5_path,  # a patch file written by `preprocess`
+                split:str, # 'train', 'validation' or 'test'
+               )->list:   # the names of the songs in `split` (their paths under the tracks folder), in file order
+    "The songs whose patches `preprocess` put in `split`."
+    with h5py.File(h5_path, 'r') as f:
+        dec = lambda a: [s.decode() if isinstance(s, bytes) else s for s in a]
+        return [n for n, s in zip(dec(f['songs'][:]), dec(f['song_split'][:])) if s == split]
+
 # %% ../nbs/01_preprocess.ipynb #2c888e55
 def _partial_path(h5_path:Path)->Path: return h5_path.with_name(f".{h5_path.name}.partial")
 
@@ -380,7 +348,7 @@ def preprocess(tracks_dir,                # folder of song folders (optionally u
         check_compatible(cfg, read_h5_config(h5_path), what=str(h5_path))
         if {s['name'] for s in songs} <= _stored_songs(h5_path):
             log(f"{h5_path}: up to date ({len(songs)} songs)")
-            return summary | _count(h5_path) | dict(skipped=len(songs), seconds=time.perf_counter() - t_start)
+            return summary | patch_counts(h5_path) | dict(skipped=len(songs), seconds=time.perf_counter() - t_start)
     partial = _partial_path(h5_path)
     # the pool starts before the HDF5 file opens, so forked workers never inherit its descriptor and lock
     pool = ProcessPoolExecutor(workers, initializer=worker_init) if workers > 1 else None
@@ -423,57 +391,4 @@ def preprocess(tracks_dir,                # folder of song folders (optionally u
         partial.unlink(missing_ok=True)
         raise StemsepError(f"{tracks_dir}: no song could be preprocessed ({summary['failed'][0][0]}: {summary['failed'][0][1]})")
     os.replace(partial, h5_path)
-    return summary | _count(h5_path) | dict(seconds=time.perf_counter() - t_start)
-
-def _count(h5_path:Path)->dict:
-    "Rows, songs and rows per split of a finished patch file."
-    with h5py.File(h5_path, 'r') as f:
-        split = f['split'][:]
-        return dict(rows=len(split), songs=len(f['songs']),
-                    rows_per_split={s: int((split == s.encode()).sum()) for s in SPLITS if (split == s.encode()).any()})
-
-# %% ../nbs/01_preprocess.ipynb #dc067d25
-def _cli_config(args)->StemsepConfig:
-    "The configuration from --config and the overriding options."
-    cfg = load_config(args.config) if args.config else StemsepConfig()
-    over = {k: v for k, v in dict(sr=args.sr, n_channels=args.channels,
-                                   stems=tuple(args.stems.split(',')) if args.stems else None).items() if v is not None}
-    if not over: return cfg
-    try: return StemsepConfig(**{**config_to_dict(cfg), **over})
-    except StemsepError as e:     # blame the option that was given, not the configuration file
-        opts = ', '.join(f"--{'channels' if k == 'n_channels' else k}" for k in over)
-        raise StemsepError(f"{opts}: {e}", e.exit_code) from None
-
-def _cli_preprocess(args)->int:
-    "Handler of `stemsep preprocess`."
-    cfg = _cli_config(args)
-    s = preprocess(args.tracks_dir, args.out, cfg, cache_dir=args.cache_dir, val_fraction=args.val_fraction,
-                   workers=args.workers, force=args.force, allow_silent=args.allow_silent,
-                   compression=None if args.compression == 'none' else args.compression)
-    print(f"{s['path']}: {s['rows']} patches from {s['songs']} songs ({', '.join(f'{k} {v}' for k, v in s['rows_per_split'].items())}); "
-          f"{s['skipped']} songs already done, {s['audio_s']:.0f} s of audio in {s['seconds']:.1f} s")
-    for name, err in s['failed']: print(f"failed: {name}: {err}")
-    return 1 if s['failed'] else 0
-
-def add_cli(subparsers, # from `ArgumentParser.add_subparsers`
-           ):
-    "Register `stemsep preprocess`."
-    p = add_command(subparsers, 'preprocess', _cli_preprocess,
-                    help='cut song folders into STFT-magnitude patches in one HDF5 file',
-                    description='Cut every song folder under TRACKS_DIR (mix + one file per stem, optionally under '
-                                'train/validation/test) into patches of STFT magnitudes, streamed into one HDF5 file. '
-                                'Resumable: rerun the same command after an interruption.')
-    p.add_argument('tracks_dir', metavar='TRACKS_DIR', help='folder of song folders, as `stemsep stems` writes them')
-    p.add_argument('--out', default='data/dataset.h5', help='the HDF5 patch file to write')
-    p.add_argument('--config', help='configuration JSON; default: the built-in configuration')
-    p.add_argument('--sr', type=int, help='sample rate, Hz (overrides the configuration)')
-    p.add_argument('--channels', type=int, choices=(1, 2), help='audio channels (overrides the configuration)')
-    p.add_argument('--stems', help='comma-separated stem names, e.g. drums,accompaniment (overrides the configuration)')
-    p.add_argument('--cache-dir', help='segment cache folder; default: <out name>_cache beside --out')
-    p.add_argument('--val-fraction', type=float, default=0.1, help='share of songs for validation when there is no validation/ folder')
-    p.add_argument('--workers', type=int, help='worker processes; default: up to 4, one per core')
-    p.add_argument('--allow-silent', action='store_true', help='accept tracks that are digital silence')
-    p.add_argument('--compression', default='none', choices=('none', 'lzf', 'gzip'),
-                   help='HDF5 filter: none reads fastest; lzf/gzip save disk (1.3x/1.8x) but read ~7-10x slower')
-    p.add_argument('--force', action='store_true', help='rebuild the HDF5 file from scratch')
-    return p
+    return summary | patch_counts(h5_path) | dict(seconds=time.perf_counter() - t_start)

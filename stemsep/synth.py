@@ -7,15 +7,17 @@ from __future__ import annotations
 import functools, os, shutil, time, uuid
 from pathlib import Path
 import numpy as np
-from .config import StemsepConfig, StemsepError, atomic_path, add_command, map_jobs, make_dir
-from .audio import write_audio, stft, istft
+from .config import StemsepConfig, StemsepError
+from .utils import atomic_path, map_jobs, make_dir, require_extra
+from .audio import write_audio, load_audio
+from .composer import compose_song, scan_midi, midi_excerpt
+from .voices import melody_notes, sing, drum_hits
 
 # %% auto #0
-__all__ = ['GM_CLASSES', 'DRUM_PROGRAM', 'MIDI_EXTS', 'SOUNDFONT_DIRS', 'HYDROGEN_DIRS', 'SOUNDFONT_EXTS', 'TARGET_LUFS',
-           'TARGET_PEAK_DB', 'inst_class', 'program_name', 'default_soundfont', 'integrated_loudness', 'compose_song',
-           'scan_midi', 'midi_excerpt', 'render_track', 'random_effects', 'apply_effects', 'pan_width', 'melody_notes',
-           'sing', 'drum_hits', 'soundfont_presets', 'soundfont_kit', 'gm_drum_note', 'load_hydrogen_kit',
-           'play_hydrogen', 'render_drums', 'find_instruments', 'song_name', 'render_song', 'render_dataset', 'add_cli']
+__all__ = ['GM_CLASSES', 'DRUM_PROGRAM', 'SOUNDFONT_DIRS', 'HYDROGEN_DIRS', 'SOUNDFONT_EXTS', 'TARGET_LUFS', 'TARGET_PEAK_DB',
+           'inst_class', 'program_name', 'default_soundfont', 'integrated_loudness', 'render_track', 'random_effects',
+           'apply_effects', 'pan_width', 'soundfont_presets', 'soundfont_kit', 'gm_drum_note', 'load_hydrogen_kit',
+           'play_hydrogen', 'render_drums', 'find_instruments', 'song_name', 'render_song', 'render_dataset']
 
 # %% ../nbs/08_synth.ipynb #6d6fd8ad
 GM_CLASSES = ('Piano', 'Chromatic Percussion', 'Organ', 'Guitar', 'Bass', 'Strings', 'Strings (continued)', 'Brass',
@@ -76,193 +78,6 @@ def integrated_loudness(y:np.ndarray,  # audio, (channels, samples)
     rel = -0.691 + 10*np.log10(z.mean()) - 10
     z = z[-0.691 + 10*np.log10(z) > rel]
     return float(-0.691 + 10*np.log10(z.mean()))
-
-# %% ../nbs/08_synth.ipynb #af161e21
-_SCALES = {'major': (0, 2, 4, 5, 7, 9, 11), 'minor': (0, 2, 3, 5, 7, 8, 10)}
-_PROGRESSIONS = ((0, 4, 5, 3), (0, 5, 3, 4), (5, 3, 0, 4), (0, 3, 4, 4), (0, 3, 0, 4), (1, 4, 0, 0), (0, 0, 3, 4),
-                 (0, 6, 5, 4), (5, 4, 3, 4), (0, 2, 3, 4), (3, 4, 0, 5), (0, 4, 3, 3))  # scale degrees, one chord a bar
-_ROLE_PROGRAMS = {   # General MIDI programs drawn per part
-    'bass':   (32, 33, 34, 35, 36, 37, 38, 39),
-    'chords': (0, 1, 2, 4, 5, 16, 17, 18, 24, 25, 26, 27, 28, 29, 30, 11),
-    'melody': (0, 8, 11, 13, 24, 26, 40, 56, 60, 61, 64, 65, 66, 68, 71, 73, 80, 81, 82, 85),
-    'pad':    (48, 49, 50, 51, 52, 89, 90, 91, 94, 95, 19, 16),
-}
-_KICK, _SNARE, _CLAP, _HH, _HH_OPEN, _CRASH, _RIDE, _TOMS = 36, 38, 39, 42, 46, 49, 51, (50, 48, 45, 41)
-_GROOVES = {   # 16 steps a bar: (kick steps, snare steps, hi-hat steps, hi-hat note)
-    'rock':        ((0, 8, 10), (4, 12), tuple(range(0, 16, 2)), _HH),
-    'four_floor':  ((0, 4, 8, 12), (4, 12), (2, 6, 10, 14), _HH_OPEN),
-    'half_time':   ((0, 10), (8,), tuple(range(0, 16, 2)), _HH),
-    'funk':        ((0, 3, 8, 11), (4, 12), tuple(range(16)), _HH),
-    'ride':        ((0, 7, 10), (4, 12), (0, 4, 6, 8, 12, 14), _RIDE),
-}
-
-def _chord(scale, root:int, degree:int, seventh:bool)->list:
-    "Pitch classes (relative to C) of the diatonic triad or seventh chord on `degree`."
-    return [(root + scale[(degree + i) % 7] + 12*((degree + i)//7)) for i in ((0, 2, 4, 6) if seventh else (0, 2, 4))]
-
-def _voice(chord:list, low:int, prev:list|None=None)->list:
-    "Place the chord's pitch classes at or above `low`, as close as possible to the previous voicing."
-    options = []
-    for inv in range(len(chord)):
-        pcs = chord[inv:] + [p + 12 for p in chord[:inv]]
-        base = low + ((pcs[0] - low) % 12)
-        options.append([base + p - pcs[0] for p in pcs])
-    if prev is None: return options[0]
-    return min(options, key=lambda v: abs(np.mean(v) - np.mean(prev)))
-
-# %% ../nbs/08_synth.ipynb #9aaace34
-def _note(track, time_q, dur_q, pitch, vel):
-    from symusic import Note
-    track.notes.append(Note(float(time_q), float(dur_q), int(np.clip(pitch, 0, 127)), int(np.clip(vel, 1, 127)), ttype='quarter'))
-
-def _drums(track, rng, n_bars:int):
-    "A groove from `_GROOVES`, varied every 4 bars, with a fill ending each 4-bar phrase and crashes after it."
-    style = rng.choice(list(_GROOVES))
-    for bar in range(n_bars):
-        if bar % 4 == 0: style = style if rng.random() < 0.7 else rng.choice(list(_GROOVES))
-        kick, snare, hats, hat = _GROOVES[style]
-        fill = bar % 4 == 3 and rng.random() < 0.6
-        t0 = 4*bar
-        if bar % 4 == 0 and bar and rng.random() < 0.8: _note(track, t0, 1, _CRASH, rng.integers(90, 120))
-        for s in range(16):
-            if fill and s >= 12:
-                _note(track, t0 + s/4, 0.25, rng.choice((_SNARE,) + _TOMS), rng.integers(80, 120)); continue
-            if s in kick: _note(track, t0 + s/4, 0.25, _KICK, rng.integers(95, 122))
-            if s in snare: _note(track, t0 + s/4, 0.25, _CLAP if style == 'four_floor' and rng.random() < 0.5 else _SNARE, rng.integers(90, 122))
-            elif style == 'funk' and rng.random() < 0.12: _note(track, t0 + s/4, 0.25, _SNARE, rng.integers(25, 50))  # ghost notes
-            if s in hats: _note(track, t0 + s/4, 0.25, hat, rng.integers(55, 95) + (15 if s % 4 == 0 else 0))
-        if rng.random() < 0.15: _note(track, t0 + 2*rng.integers(0, 8)/4 + 0.25, 0.25, _KICK, rng.integers(80, 105))
-
-def _bass(track, rng, chords:list, n_bars:int):
-    "Root-based bass patterns, one drawn per 4 bars."
-    patterns = {'whole': ((0, 4),), 'quarters': tuple((b, 0.9) for b in range(4)), 'eighths': tuple((b/2, 0.45) for b in range(8)),
-                'syncopated': ((0, 0.7), (0.75, 0.5), (1.5, 0.45), (2, 0.7), (2.75, 0.5), (3.5, 0.45)),
-                'root_fifth': ((0, 1.8), (2, 1.8))}
-    for bar in range(n_bars):
-        if bar % 4 == 0: pattern = patterns[rng.choice(list(patterns))]
-        root = 28 + (chords[bar][0] - 28) % 12
-        for i, (t, d) in enumerate(pattern):
-            pitch = root + (7 if pattern is patterns['root_fifth'] and i == 1 else 0) + (12 if rng.random() < 0.08 else 0)
-            _note(track, 4*bar + t, d, pitch, rng.integers(80, 112))
-
-def _comp(track, rng, chords:list, n_bars:int, low:int):
-    "Chord accompaniment: sustained, stabs, off-beats, arpeggios or strums."
-    style = rng.choice(['sustain', 'quarters', 'offbeat', 'arpeggio', 'strum'])
-    prev = None
-    for bar in range(n_bars):
-        voicing = prev = _voice(chords[bar], low, prev)
-        t0 = 4*bar
-        if style == 'sustain': hits = [(0, 3.9)]
-        elif style == 'quarters': hits = [(b, 0.8) for b in range(4)]
-        elif style == 'offbeat': hits = [(b + 0.5, 0.4) for b in range(4)]
-        elif style == 'strum': hits = [(0, 1.9), (2, 1.4), (3.5, 0.45)]
-        if style == 'arpeggio':
-            for k in range(8): _note(track, t0 + k/2, 0.5, voicing[k % len(voicing)] + (12 if k % 8 >= 4 and rng.random() < 0.5 else 0), rng.integers(65, 100))
-            continue
-        for t, d in hits:
-            vel = rng.integers(60, 100)
-            for j, p in enumerate(voicing): _note(track, t0 + t + (0.03*j if style == 'strum' else 0), d, p, vel)
-
-def _melody(track, rng, scale, root:int, chords:list, n_bars:int):
-    "Two-bar phrases on the scale, chord tones on strong beats, some phrases left silent."
-    pitches = [root + 60 + o + 12*k for k in (0, 1) for o in scale]   # two octaves from the key's C5 region
-    idx = len(scale)
-    for phrase in range(0, n_bars, 2):
-        if rng.random() < 0.3: continue
-        t, end = 4.0*phrase, 4.0*min(phrase + 2, n_bars) - 0.5
-        while t < end:
-            d = float(rng.choice([0.25, 0.5, 0.5, 1.0, 1.0, 1.5, 2.0]))
-            if rng.random() < 0.15: t += d; continue    # a rest
-            idx = int(np.clip(idx + rng.choice([-2, -1, -1, 0, 1, 1, 2, 3, -3]), 0, len(pitches) - 1))
-            p = pitches[idx]
-            if t % 1 == 0:                               # strong beat: snap to the nearest chord tone
-                tones = [q for q in range(p - 6, p + 7) if q % 12 in {c % 12 for c in chords[int(t//4)]}]
-                if tones: p = min(tones, key=lambda q: abs(q - p))
-            _note(track, t, min(d, end + 0.5 - t)*0.95, p, rng.integers(70, 110))
-            t += d
-
-def _pad(track, rng, chords:list, n_bars:int):
-    "Sustained chords, one a bar, soft."
-    prev = None
-    for bar in range(n_bars):
-        prev = _voice(chords[bar], 52, prev)
-        for p in prev: _note(track, 4*bar, 4, p, rng.integers(45, 75))
-
-# %% ../nbs/08_synth.ipynb #a78f5360
-def compose_song(seconds:float,  # length of the song
-                 rng,            # `np.random.Generator`; the song is a function of its state
-                )->tuple:        # (symusic Score in seconds, description dict)
-    "A procedural pop song: drums, bass, comping, melody and pad over a diatonic chord progression."
-    from symusic import Score, Track, Tempo
-    bpm = float(rng.integers(70, 161))
-    mode = str(rng.choice(list(_SCALES))); scale = _SCALES[mode]; root = int(rng.integers(0, 12))
-    progression = _PROGRESSIONS[rng.integers(len(_PROGRESSIONS))]
-    n_bars = int(np.ceil(seconds*bpm/60/4)) + 1
-    seventh = rng.random() < 0.3
-    chords = [_chord(scale, root, progression[b % len(progression)], seventh) for b in range(n_bars)]
-    score = Score(480, ttype='quarter')
-    score.tempos.append(Tempo(0, qpm=bpm, ttype='quarter'))
-    def part(name, role=None, is_drum=False):
-        prog = 0 if is_drum else int(rng.choice(_ROLE_PROGRAMS[role]))
-        t = Track(name, program=prog, is_drum=is_drum, ttype='quarter'); score.tracks.append(t); return t
-    parts = []
-    if rng.random() < 0.9: _drums(part('drums', is_drum=True), rng, n_bars); parts.append('drums')
-    if rng.random() < 0.95: _bass(part('bass', 'bass'), rng, chords, n_bars); parts.append('bass')
-    _comp(part('chords', 'chords'), rng, chords, n_bars, low=int(rng.integers(55, 62))); parts.append('chords')
-    if rng.random() < 0.4: _comp(part('chords 2', 'chords'), rng, chords, n_bars, low=int(rng.integers(62, 70))); parts.append('chords 2')
-    if rng.random() < 0.8: _melody(part('melody', 'melody'), rng, scale, root, chords, n_bars); parts.append('melody')
-    if rng.random() < 0.6: _pad(part('pad', 'pad'), rng, chords, n_bars); parts.append('pad')
-    names = ['C', 'C#', 'D', 'Eb', 'E', 'F', 'F#', 'G', 'Ab', 'A', 'Bb', 'B']
-    desc = dict(tempo_bpm=bpm, key=f"{names[root]} {mode}", progression=[int(d) + 1 for d in progression],
-                sevenths=bool(seventh), parts=parts)
-    score = score.to('second').clip(0, float(seconds), clip_end=True)
-    return _with_tempo(score, 60e6/bpm), desc
-
-def _with_tempo(score, mspq:float):
-    "Make sure a score in seconds has a tempo at time 0 (a clip can drop it), so its MIDI file keeps the beat."
-    from symusic import Tempo
-    if not len(score.tempos) or score.tempos[0].time > 0: score.tempos.insert(0, Tempo(0, mspq=int(round(mspq)), ttype='second'))
-    return score
-
-# %% ../nbs/08_synth.ipynb #8bf68c77
-MIDI_EXTS = ('.mid', '.midi')
-
-def scan_midi(midi_dir,     # folder searched recursively for .mid/.midi files
-             )->tuple:      # ([(path, duration_s)], {path: why it was skipped})
-    "The MIDI files under `midi_dir` that parse and hold notes, and the others with the reason."
-    from symusic import Score
-    midi_dir = Path(midi_dir)
-    if not midi_dir.is_dir(): raise StemsepError(f"{midi_dir}: MIDI folder not found", exit_code=2)
-    files = sorted(p for p in midi_dir.rglob('*') if p.suffix.lower() in MIDI_EXTS and p.is_file())
-    good, bad = [], {}
-    for p in files:
-        try: score = Score(p, ttype='second')
-        except Exception as e: bad[str(p)] = f"{p}: MIDI file does not parse ({str(e).splitlines()[0][:100] if str(e) else type(e).__name__})"; continue
-        if score.note_num() == 0: bad[str(p)] = f"{p}: MIDI file has no notes"; continue
-        good.append((p, float(score.end())))
-    if not good: raise StemsepError(f"{midi_dir}: no usable MIDI files ({len(files)} found, {len(bad)} unusable)")
-    return good, bad
-
-def midi_excerpt(path,            # a MIDI file that `scan_midi` accepted
-                 seconds:float,   # excerpt length
-                 rng,             # draws the start
-                )->tuple:         # (symusic Score in seconds starting at 0, description dict)
-    "A random `seconds`-long excerpt of a MIDI file, chosen among a few to have notes in several tracks."
-    from symusic import Score
-    score = Score(Path(path), ttype='second')
-    end = float(score.end())
-    best = None
-    for _ in range(8):
-        start = float(rng.uniform(0, max(0., end - seconds)))
-        clip = score.clip(start, start + seconds, clip_end=True).shift_time(-start)
-        clip.tracks = [t for t in clip.tracks if t.note_num() > 0]
-        n_active = len(clip.tracks)
-        if best is None or n_active > best[2]: best = (start, clip, n_active)
-        if n_active >= 3: break
-    start, clip, _ = best
-    tempos = [t for t in score.tempos if t.time <= start]
-    mspq = tempos[-1].mspq if tempos else 500000
-    return _with_tempo(clip, mspq), dict(midi_file=str(path), excerpt_start_s=round(start, 3), source_duration_s=round(end, 3))
 
 # %% ../nbs/08_synth.ipynb #1dafd20f
 @functools.lru_cache(maxsize=8)
@@ -334,154 +149,6 @@ def pan_width(y:np.ndarray,     # stereo audio, (2, samples)
     mid, side = (y[0] + y[1])/2, (y[0] - y[1])/2*width
     angle = (pan + 1)*np.pi/4
     return np.stack([(mid + side)*np.cos(angle), (mid - side)*np.sin(angle)])*np.sqrt(2)
-
-# %% ../nbs/08_synth.ipynb #240277e4
-_VOWELS = {'a': (730, 1090, 2440), 'e': (530, 1840, 2480), 'i': (270, 2290, 3010), 'o': (570, 840, 2410),
-           'u': (300, 870, 2240), 'ae': (660, 1720, 2410), 'er': (490, 1350, 1690), 'uh': (640, 1190, 2390)}  # F1-F3, Hz (adult male)
-_CONSONANTS = {'s': (.11, 4500, 11000, True), 'sh': (.12, 2200, 6500, True), 'f': (.09, 1500, 12000, True),   # seconds,
-               'h': (.08, 500, 4000, True), 't': (.025, 2500, 9000, False), 'k': (.03, 1200, 4500, False),    # noise band (Hz),
-               'p': (.02, 300, 3000, False)}                                                                  # fricative or plosive
-_VOICE_WORDS = ('vocal', 'voice', 'vox', 'sing', 'melody', 'melodie', 'lead', 'lyric', 'karaoke', 'tune')
-
-def melody_notes(score,            # symusic Score in seconds
-                 min_notes:int=8,  # tracks with fewer notes are not considered
-                )->tuple:          # (track index or None, [(start_s, end_s, pitch)] monophonic, sorted)
-    "The tune of a song: the track most likely to be the melody, reduced to its top line."
-    best, best_score = None, -np.inf
-    for k, t in enumerate(score.tracks):
-        if t.is_drum or t.note_num() < min_notes: continue
-        notes = t.notes.numpy(); start, dur, pitch = notes['time'], notes['duration'], notes['pitch']
-        order = np.argsort(start); start, end = start[order], (start + dur)[order]
-        overlap = float(np.mean(start[1:] < end[:-1] - 0.05)) if len(start) > 1 else 0.
-        s = -3*overlap - abs(float(np.median(pitch)) - 67)/12 + 0.002*len(start)
-        if np.median(dur) < 0.12: s -= 2                            # arpeggios and ornaments are not sung
-        if any(w in t.name.lower() for w in _VOICE_WORDS): s += 2
-        if 32 <= t.program < 40 or t.program >= 112: s -= 3        # basses, percussive and sound effects are never the tune
-        if s > best_score: best, best_score = k, s
-    if best is None: return None, []
-    n = score.tracks[best].notes.numpy()
-    notes = sorted(zip(n['time'].tolist(), (n['time'] + n['duration']).tolist(), n['pitch'].tolist()), key=lambda x: (x[0], -x[2]))
-    line = []
-    for s, e, p in notes:            # skyline: a later note cuts the one before; of two at once the higher wins
-        if e - s < 0.06: continue
-        if line and s < line[-1][0] + 0.03:
-            if p > line[-1][2]: line[-1] = (s, e, p)
-            continue
-        if line and s < line[-1][1]: line[-1] = (line[-1][0], s, line[-1][2])
-        line.append((s, e, p))
-    line = [(float(s), float(e), int(p)) for s, e, p in line if e - s >= 0.06]
-    return (best, line) if len(line) >= min_notes else (None, [])
-
-def _resonance(f:np.ndarray, fc:np.ndarray, bw:np.ndarray)->np.ndarray:
-    "Magnitude of a second-order resonance at `fc` with bandwidth `bw` (broadcast over frames and bins)."
-    return 1/np.sqrt((1 - (f/fc)**2)**2 + (f*bw/fc**2)**2)
-
-def sing(notes:list,         # [(start_s, end_s, midi_pitch)], monophonic (`melody_notes`)
-         n_samples:int,      # length of the result
-         sr:int,             # sample rate, Hz
-         rng,                # `np.random.Generator`: voice, vowels and consonants are drawn from it
-        )->tuple:            # (float32 audio (n_samples,), description dict)
-    "A synthetic singer: glottal source + breath through moving vowel formants, with consonants."
-    from types import SimpleNamespace
-    female = rng.random() < 0.5
-    centre = 67 if female else 57                       # G4 / A3: middle of a pop singer's range
-    shift = 12*int(np.round((centre - np.median([p for _, _, p in notes]))/12)) if notes else 0
-    scale = (1.17 if female else 1.0)*rng.uniform(0.94, 1.06)    # vocal-tract length
-    vib_rate, vib_depth = rng.uniform(4.5, 6.5), rng.uniform(0, 60)   # Hz, cents
-    breath, tilt = rng.uniform(0.03, 0.25), rng.uniform(-5, 1)     # noise share; dB per octave above 1 kHz
-    glide = rng.uniform(0.02, 0.08)
-    t = np.arange(n_samples)/sr
-    f0 = np.full(n_samples, np.nan); amp = np.zeros(n_samples)
-    hop = 256; n_frames = 1 + n_samples//hop
-    keys_t, keys_v = [], []                              # vowel targets over time
-    cons = []                                            # (time, kind)
-    prev_end, prev_hz = -1., None
-    for s, e, p in notes:
-        i0, i1 = int(s*sr), min(int(e*sr), n_samples)
-        if i1 <= i0: continue
-        hz = 440*2**((p + shift - 69)/12)
-        tt = t[i0:i1] - s
-        cents = vib_depth*np.sin(2*np.pi*vib_rate*tt)*np.clip((tt - 0.15)/0.2, 0, 1)
-        contour = np.full(i1 - i0, hz)
-        if prev_hz is not None and s - prev_end < 0.05:    # legato: glide from the last pitch
-            g = max(1, min(int(glide*sr), (i1 - i0)//3))
-            contour[:g] = prev_hz*(hz/prev_hz)**(np.arange(g)/g)
-        f0[i0:i1] = contour*2**(cents/1200)
-        att, rel = rng.uniform(0.01, 0.06), rng.uniform(0.03, 0.1)
-        env = np.minimum(1, tt/att)*np.clip((e - s - tt)/rel, 0, 1)**0.5
-        amp[i0:i1] = np.maximum(amp[i0:i1], env*rng.uniform(0.6, 1.0))
-        v1 = str(rng.choice(list(_VOWELS), p=[.22, .14, .1, .14, .08, .1, .08, .14]))
-        keys_t += [s + 0.03, max(s + 0.04, e - 0.05)]; keys_v += [v1, v1]
-        if e - s > 0.4 and rng.random() < 0.3: keys_t[-1] = s + 0.6*(e - s); keys_v += [str(rng.choice(list(_VOWELS)))]; keys_t.append(e - 0.03)
-        if rng.random() < 0.55: cons.append((s, str(rng.choice(['s', 's', 'sh', 'f', 't', 't', 'k', 'p', 'h']))))
-        prev_end, prev_hz = e, hz
-    desc = dict(female=bool(female), transpose=int(shift), notes=len(notes), vibrato_cents=round(float(vib_depth), 1),
-                breath=round(float(breath), 3), consonants=len(cons))
-    if not keys_t: return np.zeros(n_samples, np.float32), desc
-    f0 = np.nan_to_num(f0, nan=110.)                     # silent between notes (amp is 0 there)
-    f0 = f0*2**(np.cumsum(rng.normal(0, 1, n_samples//2048 + 2)).repeat(2048)[:n_samples]*0.3/1200)  # slow pitch drift
-    phase = np.cumsum(f0/sr) % 1.
-    dt = np.clip(f0/sr, 1e-6, 0.5)
-    saw = 2*phase - 1                                                    # band-limited (polyBLEP) sawtooth
-    a = phase/dt; b = (phase - 1)/dt
-    saw -= np.where(phase < dt, 2*a - a*a - 1, 0) + np.where(phase > 1 - dt, b*b + 2*b + 1, 0)
-    src = (saw + breath*4*rng.normal(0, 1, n_samples)*(0.5 + 0.5*(phase < 0.5)))*amp
-    cfg = SimpleNamespace(n_fft=1024, hop_length=hop)
-    S = stft(src[None], cfg)[0]
-    f = np.fft.rfftfreq(1024, 1/sr)[:, None]
-    ft = np.arange(S.shape[1])*hop/sr
-    kt = np.asarray(keys_t); order = np.argsort(kt, kind='stable')
-    fm = np.array([_VOWELS[v] for v in keys_v], float)[order]*scale
-    F = [np.interp(ft, kt[order], fm[:, j]) for j in range(3)] + [np.full_like(ft, 3300*scale), np.full_like(ft, 4200*scale)]
-    bw, gains = (70, 90, 130, 200, 260), (1.0, 0.6, 0.35, 0.2, 0.12)
-    env = sum(g*_resonance(f, Fk[None], b)/_resonance(Fk[None], Fk[None], b) for Fk, b, g in zip(F, bw, gains))
-    env *= 10**(tilt*np.log2(np.maximum(f, 1000)/1000)/20)
-    S = S*env
-    for ts, kind in cons:                                 # consonant noise just before the vowel
-        dur, lo, hi, fricative = _CONSONANTS[kind]; dur *= rng.uniform(0.7, 1.4)
-        fr = (ft >= ts - dur) & (ft < ts + 0.01)
-        if not fr.any(): continue
-        shape = np.exp(-0.5*((np.log(np.maximum(f[:, 0], 1)/np.sqrt(lo*hi)))/(0.35*np.log(hi/lo)))**2)
-        level = rng.uniform(0.3, 1.2)*np.abs(S).max()*(0.03 if fricative else 0.06)
-        w = np.where(fr)[0]; ramp = np.linspace(0.3, 1, len(w)) if fricative else np.linspace(1, 0.2, len(w))
-        S[:, w] += level*shape[:, None]*ramp*np.exp(2j*np.pi*rng.random((len(f), len(w))))
-    y = istft(S[None], cfg, n_samples)[0]
-    return (y/max(np.abs(y).max(), 1e-9)*0.5).astype(np.float32), desc
-
-# %% ../nbs/08_synth.ipynb #c1de0e9a
-_KICKS, _SNARES = (35, 36), (37, 38, 39, 40)
-
-def drum_hits(track,             # a symusic drum track, in seconds
-                n_samples:int,   # length of the result
-                sr:int,          # sample rate, Hz
-                rng,             # `np.random.Generator`: the sound of each drum is drawn from it
-               )->tuple:         # (float32 audio (n_samples,) peak-normalised or silent, description dict)
-    "Synthetic kick and snare hits on the kick and snare notes of a drum track."
-    notes = track.notes.numpy()
-    y = np.zeros(n_samples)
-    kick = dict(f_hi=rng.uniform(100, 200), f_lo=rng.uniform(40, 70), sweep=rng.uniform(0.015, 0.06), decay=rng.uniform(0.08, 0.45),
-                click=rng.uniform(0, 0.4))
-    snare = dict(f=rng.uniform(160, 250), tone_decay=rng.uniform(0.04, 0.15), noise_decay=rng.uniform(0.08, 0.25),
-                 noise=rng.uniform(0.4, 1.5), lo=rng.uniform(800, 2500), hi=rng.uniform(5000, 12000))
-    t = np.arange(int(sr*1.5))/sr
-    f = kick['f_lo'] + (kick['f_hi'] - kick['f_lo'])*np.exp(-t/kick['sweep'])
-    k_sound = np.sin(2*np.pi*np.cumsum(f)/sr)*np.exp(-t/kick['decay'])
-    k_sound[:int(0.004*sr)] += kick['click']*rng.normal(0, 1, int(0.004*sr))
-    noise = rng.normal(0, 1, len(t))
-    spec = np.fft.rfft(noise); fr = np.fft.rfftfreq(len(t), 1/sr)
-    noise = np.fft.irfft(spec*((fr > snare['lo']) & (fr < snare['hi'])), len(t))
-    noise /= np.abs(noise).max()
-    s_sound = np.sin(2*np.pi*snare['f']*t)*np.exp(-t/snare['tone_decay']) + snare['noise']*noise*np.exp(-t/snare['noise_decay'])
-    s_sound /= np.abs(s_sound).max()
-    hits = 0
-    for time, pitch, vel in zip(notes['time'], notes['pitch'], notes['velocity']):
-        sound = k_sound if pitch in _KICKS else s_sound if pitch in _SNARES else None
-        i = int(time*sr)
-        if sound is None or i >= n_samples: continue
-        m = min(len(sound), n_samples - i); y[i:i+m] += sound[:m]*(vel/127); hits += 1
-    desc = dict(hits=hits, kick={k: round(float(v), 3) for k, v in kick.items()}, snare={k: round(float(v), 3) for k, v in snare.items()})
-    peak = np.abs(y).max()
-    return (y/peak if peak > 0 else y).astype(np.float32), desc
 
 # %% ../nbs/08_synth.ipynb #f9ab0e67
 SOUNDFONT_DIRS = ('/usr/share/sounds/sf2', '/usr/share/sounds/sf3', '/usr/share/soundfonts', '/usr/local/share/soundfonts',
@@ -579,7 +246,6 @@ def load_hydrogen_kit(folder, # a Hydrogen drum kit: a folder with drumkit.xml a
 @functools.lru_cache(maxsize=512)
 def _drum_sample(path:str, sr:int, pitch:float=0.)->np.ndarray:
     "A kit sample as stereo float32 (2, samples) at `sr`, `pitch` semitones up (cached per process)."
-    from stemsep.audio import load_audio
     y, _ = load_audio(path, sr=int(round(sr/2**(pitch/12))), n_channels=2)   # fewer samples played at `sr` sound higher
     return y
 
@@ -837,7 +503,6 @@ def render_dataset(out,                       # data set folder (created)
                    progress:bool=True,        # show a progress bar
                   )->dict:                    # summary: written, done, failed, midi_failed, audio_s, seconds, speed
     "Render a Slakh-format data set of `n_songs` songs."
-    from stemsep.config import require_extra      # the renderer's packages come with the 'synth' extra
     require_extra('synth', 'symusic', 'pretty_midi', *(['pedalboard'] if effects else []))
     if n_songs < 1 or seconds <= 0: raise StemsepError(f"--songs {n_songs} and --seconds {seconds} must be positive", exit_code=2)
     if n_channels not in (1, 2): raise StemsepError(f"--channels {n_channels}: must be 1 or 2", exit_code=2)
@@ -862,21 +527,6 @@ def render_dataset(out,                       # data set folder (created)
     return summary
 
 # %% ../nbs/08_synth.ipynb #b657ed80
-def _synth_command(args)->int:
-    "Handler of `stemsep synth`."
-    if args.list: return _list_instruments(args.soundfonts, args.drumkits)
-    if args.out is None: raise StemsepError("stemsep synth: give the output folder OUT (or --list)", exit_code=2)
-    s = render_dataset(args.out, args.songs, args.seconds, midi_dir=args.midi, soundfonts=args.soundfonts, drumkits=args.drumkits, seed=args.seed,
-                       workers=args.workers, effects=args.effects, vocals=args.vocals, drum_layers=args.drum_layers,
-                       n_channels=args.channels, force=args.force)
-    for msg in s['midi_failed'].values(): print(f"SKIPPED {msg}")
-    for msg in s['failed'].values(): print(f"FAILED {msg}")
-    print(f"{len(s['written'])} songs written ({s['stems']} stems), {len(s['done'])} already done, {len(s['failed'])} failed -> {s['out']}")
-    print(f"rendered {s['audio_s']:.0f} s of audio in {s['seconds']:.1f} s: {s['speed']:.1f} s of audio per second")
-    bad = list(s['failed']) + [Path(p).name for p in s['midi_failed']]
-    if bad: print("failed: " + ", ".join(bad))
-    return 1 if bad else 0
-
 def _list_instruments(soundfonts, drumkits)->int:
     "`stemsep synth --list`: the SoundFonts and drum kits found."
     same = drumkits == ['same']
@@ -892,36 +542,3 @@ def _list_instruments(soundfonts, drumkits)->int:
             print(f"  {k['name']}: {what}  ({k['path']})")
     for p, why in found['skipped'].items(): print(f"  skipped {p}: {why}")
     return 0
-
-def add_cli(subparsers, # from `ArgumentParser.add_subparsers`
-           )->None:
-    "Register `stemsep synth`."
-    p = add_command(subparsers, 'synth', _synth_command,
-                    help='render a Slakh-format multitrack data set from MIDI with a SoundFont',
-                    description='Render OUT/TrackNNNNN/{mix.flac, stems/SNN.flac, MIDI/SNN.mid, all_src.mid, metadata.yaml} '
-                                'like Slakh2100: each MIDI instrument rendered alone, stems loudness-normalised, mix = sum of '
-                                'stems. MIDI comes from the built-in composer or from excerpts of --midi files.')
-    p.add_argument('out', nargs='?', default=None, help='output folder')
-    p.add_argument('--songs', type=int, default=10, help='number of songs')
-    p.add_argument('--seconds', type=float, default=30., help='length of each song in seconds')
-    p.add_argument('--midi', default=None, help='folder of MIDI files to take random excerpts from (None: the built-in composer)')
-    p.add_argument('--soundfonts', '--soundfont', nargs='+', default=None, metavar='SF',
-                   help='.sf2/.sf3 files or folders for the melodic stems, one drawn per stem (default: the General MIDI '
-                        'SoundFonts in ' + ', '.join(SOUNDFONT_DIRS[:2]) + '... and TimGM6mb.sf2 from pretty_midi)')
-    p.add_argument('--drumkits', nargs='+', default=None, metavar='KIT',
-                   help='drum kits, one drawn per drum track: SoundFonts (their GM drum banks, or drum-only ones such as the '
-                        'AVL kits), Hydrogen kit folders (with drumkit.xml), or folders of them (default: the drum banks of '
-                        'the SoundFonts, and every drum SoundFont and Hydrogen kit in the system folders); '
-                        '`same`: each drum track on the SoundFont drawn for it')
-    p.add_argument('--list', action='store_true', help='list the SoundFonts and drum kits found, and render nothing')
-    p.add_argument('--seed', type=int, default=0, help='data set seed: the same seed renders the same songs')
-    p.add_argument('--workers', type=int, default=os.cpu_count() or 1, help='parallel processes')
-    p.add_argument('--effects', action='store_true', help='random per-stem effects (reverb, EQ, compression, distortion, chorus) and gains')
-    p.add_argument('--vocals', type=float, default=0., metavar='P',
-                   help='chance per song (0-1) that a synthetic singer performs the melody as an extra Vocals stem '
-                        '(real songs have singers; a model that never heard one confuses their consonants with drums)')
-    p.add_argument('--drum-layers', type=float, default=0., metavar='P',
-                   help='chance per drum track (0-1) of synthetic kick and snare layers with random pitch and decay '
-                        '(General MIDI kits are few and short; real kicks ring where the bass plays)')
-    p.add_argument('--channels', type=int, choices=(1, 2), default=1, help='1 mono; 2 stereo with random pan and width per stem')
-    p.add_argument('--force', action='store_true', help='re-render songs that exist')

@@ -7,12 +7,16 @@ from __future__ import annotations
 import csv, dataclasses, json, math, os, time
 from pathlib import Path
 import numpy as np
-from .config import (StemsepConfig, StemsepError, atomic_path, add_command, config_to_dict,
-                            save_config, check_compatible, SIGNAL_FIELDS, make_dir)
+from .config import StemsepConfig, StemsepError, save_config, check_compatible, SIGNAL_FIELDS
+from .utils import atomic_path, make_dir
+from .preprocess import read_h5_config
+from .dataset import split_rows, read_rows
+# stemsep.model and the dataset readers are imported inside the functions that use them: they load Keras
+# (seconds), and `stemsep --help` imports this module
 
 # %% auto #0
 __all__ = ['CHECKPOINT', 'BEST_WEIGHTS', 'gpu_count', 'measure_loss_weights', 'read_log', 'plot_curves', 'resolve_config',
-           'restore_checkpoint', 'train', 'add_cli']
+           'restore_checkpoint', 'train']
 
 # %% ../nbs/04_train.ipynb #58629d89
 def gpu_count()->int:
@@ -54,8 +58,7 @@ def measure_loss_weights(h5_path,            # patch file from `preprocess`
                         )->tuple:            # alpha per stem, summing to 1
     "The balanced-L1 weights from the mean stem volumes of the training split."
     import h5py
-    from stemsep.dataset import split_rows, read_rows
-    from stemsep.model import mean_volumes, alpha_from_volumes
+    from stemsep.model import mean_volumes, alpha_from_volumes   # Keras: see the imports at the top
     rows = split_rows(h5_path, 'train')
     rows = rows[np.linspace(0, len(rows) - 1, min(max_rows, len(rows))).round().astype(int)]
     with h5py.File(h5_path, 'r') as f:
@@ -70,7 +73,7 @@ def _callbacks(model_dir:Path, cfg:StemsepConfig, epochs:int, best:float, best_e
                patience:int, monitor:str, progress:bool, log_tensorboard:bool, max_minutes:float|None=None):
     "Checkpoint, LR schedule, early stopping, CSV/TensorBoard logs and a progress bar."
     import keras
-    from stemsep.model import save_model
+    from stemsep.model import save_model   # Keras: see the imports at the top
 
     class Checkpoint(keras.callbacks.Callback):
         "Save the resume point every epoch and the best weights when `monitor` improves."
@@ -162,9 +165,7 @@ def resolve_config(h5_path,                 # patch file from `preprocess`
                    **overrides,             # configuration fields to change (None values are ignored)
                   )->tuple:                 # (cfg, extra of the checkpoint or None)
     "The configuration to train with, checked against the data file and the checkpoint."
-    from stemsep.preprocess import read_h5_config
-    from stemsep.dataset import split_rows
-    from stemsep.model import read_model_info, ARCH_FIELDS
+    from stemsep.model import read_model_info, ARCH_FIELDS   # Keras: see the imports at the top
     h5_path = Path(h5_path)
     data_cfg = read_h5_config(h5_path)
     split_rows(h5_path, 'train')            # raises for an empty training split
@@ -203,7 +204,7 @@ def restore_checkpoint(model, # a compiled model of the checkpoint's architectur
 # %% ../nbs/04_train.ipynb #4c300e8a
 def _data(h5_path, split, cfg, batch_size, backend_data, shuffle, augment, workers, drop_remainder=False):
     "Training or validation batches in the chosen form."
-    from stemsep.dataset import HDF5PatchDataset, make_tf_dataset, split_rows, read_rows
+    from stemsep.dataset import HDF5PatchDataset, make_tf_dataset   # Keras: see the imports at the top
     if backend_data == 'tf':
         return make_tf_dataset(h5_path, split, batch_size, shuffle=shuffle, seed=cfg.seed, augment=augment, drop_remainder=drop_remainder)
     if backend_data == 'memory':      # the split in RAM; threads (no copies between processes) augment and batch
@@ -239,8 +240,7 @@ def train(h5_path,                      # patch file from `preprocess`
     if backend_data not in ('auto', 'pydataset', 'tf', 'memory'):
         raise StemsepError(f"backend_data={backend_data!r}: choose auto, pydataset, tf or memory", exit_code=2)
     import keras
-    from stemsep.dataset import split_rows
-    from stemsep.model import build_model, make_loss
+    from stemsep.model import build_model, make_loss   # Keras: see the imports at the top
     h5_path, model_dir = Path(h5_path), Path(model_dir)
     n_gpus = gpu_count()
     if backend_data == 'auto': backend_data = 'tf' if keras.backend.backend() == 'tensorflow' and n_gpus else 'pydataset'
@@ -280,7 +280,7 @@ def train(h5_path,                      # patch file from `preprocess`
                           jit_compile='auto' if n_gpus else False)   # XLA pays off on a GPU; on a CPU its compile time dominates
             if extra: restore_checkpoint(model, model_dir/CHECKPOINT)
             elif init is not None:
-                from stemsep.model import load_model
+                from stemsep.model import load_model   # here: it loads Keras (seconds)
                 source, _ = load_model(init, expected=cfg)
                 model.set_weights(source.get_weights())
                 if progress: print(f"starting from the weights of {init}")
@@ -300,61 +300,3 @@ def train(h5_path,                      # patch file from `preprocess`
         teardown()
     plot_curves(model_dir)
     return history
-
-# %% ../nbs/04_train.ipynb #04ae892c
-def _tiny_config(**kw)->StemsepConfig:
-    "A tiny configuration for tests and examples: small STFT, 16 x 64 patches, 4 filters, depth 2."
-    base = dict(sr=8000, n_fft=256, hop_length=64, n_bins=64, segment_frames=16, base_filters=4, depth=2,
-                batch_size=4, epochs=3)
-    return StemsepConfig(**{**base, **kw})
-
-# %% ../nbs/04_train.ipynb #1d1fbab0
-def _cli_train(args)->int:
-    "Handler of `stemsep train`."
-    from stemsep.config import load_config
-    cfg = load_config(args.config) if args.config else None
-    t0 = time.perf_counter()
-    hist = train(args.data, args.model_dir, cfg=cfg, epochs=args.epochs, batch_size=args.batch_size,
-                 resume=args.resume, backend_data=args.data_backend, learning_rate=args.lr, seed=args.seed,
-                 patience=args.patience, augment=args.augment, workers=args.workers,
-                 max_minutes=args.max_minutes, init=args.init,
-                 arch=args.arch, output=args.output, base_filters=args.base_filters, depth=args.depth)
-    val = hist.history.get('val_loss') or hist.history.get('loss')
-    if val:
-        print(f"{args.model_dir}: {len(hist.epoch)} epoch{'s' if len(hist.epoch) != 1 else ''} in {time.perf_counter() - t0:.0f} s, "
-              f"last loss {val[-1]:.4g}; best weights in {Path(args.model_dir)/BEST_WEIGHTS}, "
-              + (f"curves in {curves}" if (curves := Path(args.model_dir)/'training_curves.png').is_file()
-                 else 'no curves plot (matplotlib comes with the \'train\' extra: pip install "stemsep[train]")'))
-    return 0
-
-def add_cli(subparsers, # from `ArgumentParser.add_subparsers`
-           ):
-    "Register `stemsep train`."
-    import argparse
-    p = add_command(subparsers, 'train', _cli_train, help='train the U-Net on a patch file from `stemsep preprocess`',
-                    description='Train the spectrogram-channels U-Net on DATA (an HDF5 patch file). Checkpoints '
-                                'go to MODEL_DIR/modelCheckpoint.h5 every epoch, the best weights to '
-                                'MODEL_DIR/model.weights.h5 with config.json; rerun the same command to resume.')
-    p.add_argument('data', metavar='DATA.h5', help='patch file written by `stemsep preprocess`')
-    p.add_argument('--model-dir', default='saved_models', help='folder for checkpoints, logs and curves')
-    p.add_argument('--config', help='configuration JSON; default: the checkpoint\'s when resuming, else the data file\'s')
-    p.add_argument('--epochs', type=int, help='total epochs, resumed ones included (default: the configuration\'s)')
-    p.add_argument('--batch-size', type=int, help='patches per step (default: the configuration\'s)')
-    p.add_argument('--arch', choices=('paper', 'spleeter'), help='U-Net of the paper or the Spleeter-style variant')
-    p.add_argument('--output', choices=('direct', 'mask'), help='direct spectrograms (ReLU) or sigmoid masks x mixture')
-    p.add_argument('--base-filters', type=int, help='filters of the first level, doubled per level')
-    p.add_argument('--depth', type=int, help='encoder levels')
-    p.add_argument('--lr', type=float, help='initial learning rate (a tenth of it for the second half)')
-    p.add_argument('--resume', action=argparse.BooleanOptionalAction, default=True,
-                   help='continue from MODEL_DIR/modelCheckpoint.h5 if present; --no-resume starts over')
-    p.add_argument('--seed', type=int, help='random seed (default: the configuration\'s)')
-    p.add_argument('--patience', type=int, default=6, help='early stopping: epochs without improvement; 0 never stops')
-    p.add_argument('--augment', action='store_true', help='random per-stem gains and cross-song remixing')
-    p.add_argument('--data-backend', default='auto', choices=('auto', 'pydataset', 'tf', 'memory'),
-                   help='input pipeline: Keras PyDataset reading the file, tf.data (TensorFlow), or memory: the PyDataset with the data read into RAM once and --workers threads')
-    p.add_argument('--workers', type=int, default=1, help='PyDataset workers: processes reading the file, or threads with --data-backend memory')
-    p.add_argument('--max-minutes', type=float, help='stop after this many minutes, dropping the learning rate tenfold '
-                   'at half time (instead of at half the epochs); good for time-limited Colab or GPU sessions')
-    p.add_argument('--init', help='start from the weights of this model file (same architecture), e.g. to fine-tune '
-                   'a trained model on your data')
-    return p

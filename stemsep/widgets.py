@@ -7,8 +7,10 @@ from __future__ import annotations
 import io
 from pathlib import Path
 import numpy as np
-from .config import StemsepConfig, StemsepError, atomic_path
+from .config import StemsepConfig, StemsepError
+from .utils import atomic_path, require_extra
 from .audio import write_audio, load_audio, AUDIO_EXTS
+from .predict import builtin_models, DEFAULT_MODEL, separate_array
 
 # %% auto #0
 __all__ = ['MUTE_DB', 'db_to_gain', 'audible', 'mix_stems', 'save_mix', 'wav_bytes', 'spectrogram_png', 'StemMixer']
@@ -105,10 +107,8 @@ class StemMixer:
                  song:str='song',             # their song's name (names the saved file)
                  max_seconds:float|None=None, # separate at most this much of a song (None: all of it)
                 ):
-        from stemsep.config import require_extra      # the widgets come with the 'notebook' extra
         require_extra('notebook', 'ipywidgets', 'IPython', 'matplotlib')
         import ipywidgets as W
-        from stemsep.predict import builtin_models, DEFAULT_MODEL
         self.folder, self.model, self.results, self.max_seconds = folder, model, Path(results), max_seconds
         self.stems, self.sr, self.song, self.mix = {}, None, song, None
         files = sorted(p.name for p in Path(folder).iterdir() if p.suffix.lower() in AUDIO_EXTS) if folder and Path(folder).is_dir() else []
@@ -153,7 +153,6 @@ class StemMixer:
 
     def separate(self)->dict:
         "Separate the chosen song with the chosen model and show its tracks."
-        from stemsep.predict import separate_array
         name, y, sr = self.song_audio()
         if not self.model_picker.value: raise StemsepError("no model: pick one, or pass model= a trained model's path")
         self.status.value = f"separating {name} with {self.model_picker.value} ..."

@@ -11,9 +11,10 @@ from pathlib import Path
 import numpy as np
 import keras
 from stemsep.predict import load_separator, default_model_path, separate_array
-from stemsep.preprocess import make_toy_tracks, preprocess
-from stemsep.train import train, _tiny_config, read_log
-from stemsep.pipeline import main
+from stemsep.preprocess import preprocess
+from stemsep.testing import make_toy_tracks, tiny_config
+from stemsep.train import train, read_log
+from stemsep.cli import main
 out = {'backend': keras.backend.backend()}
 net, cfg = load_separator(default_model_path())
 t = np.arange(2*cfg.sr)/cfg.sr
@@ -28,7 +29,7 @@ with tempfile.TemporaryDirectory() as d:
     sf.write(d/'song.wav', mix.T, cfg.sr)
     out['cli'] = main(['separate', str(d/'song.wav'), '-o', str(d/'res'), '-c', 'mp3'])
     out['cli_files'] = sorted(p.name for p in (d/'res'/'song').iterdir())
-    tiny = _tiny_config()
+    tiny = tiny_config()
     make_toy_tracks(d/'tracks', n_songs=3, seconds=1., cfg=tiny, seed=1)
     preprocess(d/'tracks', d/'toy.h5', tiny, val_fraction=0.34, workers=1, progress=False, log=lambda *a: None)
     train(d/'toy.h5', d/'run', epochs=1, seed=3, patience=0, progress=False, log_tensorboard=False)

@@ -106,8 +106,8 @@ def test_separate_unwritable_and_existing(work):
 @pytest.fixture(scope='module')
 def slakh(work):
     "Five Slakh-layout songs: two good, one without metadata.yaml, one with broken YAML, one missing a stem."
-    from stemsep.data import _tiny_slakh
-    root = _tiny_slakh(work/'slakh', n_samples=8000, sr=8000)
+    from stemsep.testing import tiny_slakh
+    root = tiny_slakh(work/'slakh', n_samples=8000, sr=8000)
     t = root/'train'
     for k in (3, 4, 5): shutil.copytree(t/'Track00001', t/f'Track0000{k}')
     (t/'Track00003'/'metadata.yaml').unlink()
@@ -141,7 +141,7 @@ def test_synth_unwritable(work):
 @pytest.fixture(scope='module')
 def toy(work):
     "Three good toy songs and four bad ones for `stemsep preprocess`."
-    from stemsep.preprocess import make_toy_tracks
+    from stemsep.testing import make_toy_tracks
     from stemsep.config import StemsepConfig
     root = work/'toy'
     make_toy_tracks(root, n_songs=3, seconds=2, cfg=StemsepConfig(**TINY), seed=1)

@@ -44,8 +44,8 @@ def work(tmp_path_factory):
 @pytest.fixture(scope='module')
 def slakh(work):
     "Two good Slakh songs and four that point outside their folder; a file outside that they must not read."
-    from stemsep.data import _tiny_slakh
-    root = _tiny_slakh(work/'slakh', n_samples=4000, sr=8000)
+    from stemsep.testing import tiny_slakh
+    root = tiny_slakh(work/'slakh', n_samples=4000, sr=8000)
     t = root/'train'
     (work/'outside').mkdir()
     shutil.copy(t/'Track00001'/'stems'/'S00.flac', work/'outside'/'S00.flac')
@@ -139,7 +139,7 @@ def h5_summary(path)->dict:
 
 @pytest.fixture(scope='module')
 def toy(work):
-    from stemsep.preprocess import make_toy_tracks
+    from stemsep.testing import make_toy_tracks
     from stemsep.config import StemsepConfig
     make_toy_tracks(work/'toy', n_songs=3, seconds=1.5, cfg=StemsepConfig(**TINY), seed=4)
     return work/'toy'

@@ -92,7 +92,7 @@ def full(*a, **k):
     if calls[0] > {n}: raise OSError(errno.ENOSPC, 'No space left on device')
     return original(*a, **k)
 setattr(target, name, full)
-from stemsep.pipeline import main
+from stemsep.cli import main
 sys.exit(main())
 '''
 
@@ -119,7 +119,7 @@ def test_separate_enospc(work, tmp_path):
 def test_preprocess_enospc(tmp_path):
     "Simulated full disk while the patch file grows: one line, the earlier patch file untouched."
     import h5py
-    from stemsep.preprocess import make_toy_tracks
+    from stemsep.testing import make_toy_tracks
     from stemsep.config import StemsepConfig
     make_toy_tracks(tmp_path/'tracks', n_songs=4, seconds=2, cfg=StemsepConfig(**TINY), seed=4)
     write_tiny_config(tmp_path/'tiny.json')

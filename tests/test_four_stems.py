@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from reliability_helpers import run_cli, assert_clean_failure, tone
-from stemsep.pipeline import main
+from stemsep.cli import main
 
 FOUR = ('drums', 'bass', 'vocals', 'other')
 
@@ -17,11 +17,12 @@ FOUR = ('drums', 'bass', 'vocals', 'other')
 @pytest.fixture(scope='module')
 def four(tmp_path_factory):
     "A tiny four-stem model trained for one epoch, in a folder as `stemsep train` writes it, and a song to separate."
-    from stemsep.preprocess import make_toy_tracks, preprocess
-    from stemsep.train import train, _tiny_config
+    from stemsep.preprocess import preprocess
+    from stemsep.testing import make_toy_tracks, tiny_config
+    from stemsep.train import train
     from stemsep.audio import write_audio
     work = tmp_path_factory.mktemp('four')
-    cfg = _tiny_config(stems=FOUR, submix='drums_bass_vocals_other')
+    cfg = tiny_config(stems=FOUR, submix='drums_bass_vocals_other')
     make_toy_tracks(work/'tracks', n_songs=3, seconds=1.5, cfg=cfg, seed=1)
     preprocess(work/'tracks', work/'toy.h5', cfg, val_fraction=0.34, workers=1, progress=False, log=lambda *a: None)
     train(work/'toy.h5', work/'model', epochs=1, patience=0, progress=False, log_tensorboard=False)

@@ -69,7 +69,7 @@ def test_stems_killed(songs):
 @pytest.fixture(scope='module')
 def toy(tmp_path_factory):
     "Eighty 4-second toy songs (long enough for preprocess to be killed mid-run) and a tiny configuration."
-    from stemsep.preprocess import make_toy_tracks
+    from stemsep.testing import make_toy_tracks
     from stemsep.config import StemsepConfig
     w = tmp_path_factory.mktemp('toy')
     make_toy_tracks(w/'tracks', n_songs=80, seconds=4, cfg=StemsepConfig(**TINY), seed=2)
@@ -104,7 +104,8 @@ def test_train_killed(toy):
     "Killed after an epoch's checkpoint, training resumes from it: the log has every epoch once."
     from stemsep.train import read_log, CHECKPOINT
     from stemsep.model import read_model_info
-    from stemsep.preprocess import make_toy_tracks, preprocess
+    from stemsep.preprocess import preprocess
+    from stemsep.testing import make_toy_tracks
     from stemsep.config import StemsepConfig
     w = toy
     data = w/'small.h5'                    # 6 songs: a few seconds per epoch
@@ -141,7 +142,8 @@ def test_separate_killed(tmp_path):
 
 def test_train_log_line_without_checkpoint(tmp_path):
     "Killed after an epoch's log line but before its checkpoint (the race the random kill once hit): no epoch twice."
-    from stemsep.preprocess import make_toy_tracks, preprocess
+    from stemsep.preprocess import preprocess
+    from stemsep.testing import make_toy_tracks
     from stemsep.train import train, read_log
     from stemsep.config import StemsepConfig
     cfg = StemsepConfig(**TINY)

@@ -99,7 +99,8 @@ def test_separate_killed_leaves_temps_the_next_run_sweeps(work):
 @pytest.fixture(scope='module')
 def patches(work):
     "A small patch file: a few seconds per epoch."
-    from stemsep.preprocess import make_toy_tracks, preprocess
+    from stemsep.preprocess import preprocess
+    from stemsep.testing import make_toy_tracks
     from stemsep.config import StemsepConfig
     cfg = StemsepConfig(**TINY)
     make_toy_tracks(work/'small', n_songs=4, seconds=3, cfg=cfg, seed=3)
@@ -120,7 +121,7 @@ def test_train_signal(work, patches, sig):
 
 @pytest.fixture(scope='module')
 def toy(work):
-    from stemsep.preprocess import make_toy_tracks
+    from stemsep.testing import make_toy_tracks
     from stemsep.config import StemsepConfig
     make_toy_tracks(work/'toy', n_songs=40, seconds=4, cfg=StemsepConfig(**TINY), seed=2)
     write_tiny_config(work/'tiny.json')

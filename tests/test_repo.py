@@ -31,4 +31,7 @@ def test_notebooks_are_clean(tmp_path):
 
 def test_cli_help_lists_commands():
     out = subprocess.run([sys.executable, '-m', 'stemsep', '--help'], capture_output=True, text=True)
-    assert out.returncode == 0 and 'COMMAND' in out.stdout
+    assert out.returncode == 0 and 'COMMAND' in out.stdout, out.stderr[-2000:]
+    listed = {l.split()[0] for l in out.stdout.splitlines() if l.startswith('    ') and l.split()}
+    missing = {'synth', 'stems', 'preprocess', 'train', 'separate', 'evaluate', 'run', 'status', 'demo'} - listed
+    assert not missing, f"`stemsep --help` does not list {sorted(missing)}:\n{out.stdout}"

@@ -5,14 +5,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from stemsep.preprocess import make_toy_tracks, preprocess
-from stemsep.train import train, _tiny_config, read_log, CHECKPOINT
+from stemsep.preprocess import preprocess
+from stemsep.testing import make_toy_tracks
+from stemsep.train import train, read_log, CHECKPOINT
+from stemsep.testing import tiny_config
 
 
 @pytest.fixture(scope='module')
 def toy_h5(tmp_path_factory):
     work = tmp_path_factory.mktemp('toy')
-    cfg = _tiny_config()
+    cfg = tiny_config()
     make_toy_tracks(work/'tracks', n_songs=4, seconds=1.5, cfg=cfg, seed=1)
     preprocess(work/'tracks', work/'toy.h5', cfg, val_fraction=0.25, workers=1, progress=False, log=lambda *a: None)
     return work/'toy.h5'
@@ -31,7 +33,7 @@ def test_same_seed_same_weights(toy_h5, tmp_path):
 
 def test_cli_resumes(toy_h5, tmp_path):
     "`stemsep train` twice in one folder: the second continues at the saved epoch, keeping the log."
-    from stemsep.pipeline import main
+    from stemsep.cli import main
     from stemsep.model import read_model_info
     run = str(tmp_path/'run')
     assert main(['train', str(toy_h5), '--model-dir', run, '--epochs', '1', '--base-filters', '4']) == 0
