@@ -653,6 +653,7 @@ def _job_seconds(files:list, offset_s:float, duration_s:float|None)->float:
     import soundfile as sf
     total = 0.
     for path in files:
+        if not Path(path).is_file(): continue      # a pipe can be read only once, and separate_file reads it
         try: d = max(0., sf.info(str(path)).duration - offset_s)
         except Exception: continue
         total += d if duration_s is None else min(d, duration_s)
