@@ -4,7 +4,7 @@
 
 # %% ../nbs/03_model.ipynb #a58995d4
 from __future__ import annotations
-import json, os, zipfile
+import contextlib, json, os, zipfile
 from pathlib import Path
 import numpy as np
 import keras
@@ -174,8 +174,12 @@ def save_model(model:keras.Model,     # the model to save
                 np.savez_compressed(fh, stemsep_config=np.array(cfg_json), stemsep_extra=np.array(extra_json), **arrays)
         elif fmt == 'weights':           # Keras insists on the '.weights.h5' ending, atomic_path's temp name lacks it
             tmp_weights = Path(tmp).with_name(Path(tmp).name[:-len('.h5')] + '.weights.h5')
-            model.save_weights(tmp_weights)
-            os.replace(tmp_weights, tmp)
+            try:
+                model.save_weights(tmp_weights)
+                os.replace(tmp_weights, tmp)
+            except BaseException:        # interrupted or failed: no stray file beside the model
+                with contextlib.suppress(OSError): tmp_weights.unlink()
+                raise
         else:
             keras.saving.save_model(model, tmp)
         if fmt == 'npz': pass
