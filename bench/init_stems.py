@@ -1,25 +1,41 @@
-"""Start a model with other stems from a trained one. The U-Net body is shared by all stems; only the last 1x1 convolution
-(`to_stems`) has one output per stem and channel, so each new stem takes the column of the source stem named for it and
-every other layer is copied as it is. Gives the four-stem model the built-in two-stem model's features to start from.
-  python bench/init_stems.py SOURCE_MODEL OUT.npz drums=drums bass=accompaniment vocals=accompaniment other=accompaniment"""
-import dataclasses, sys
+"""Start a model with other stems, channels or STFT from a trained one. The U-Net body is shared by all stems; only the
+last 1x1 convolution (`to_stems`) has one output per stem and channel, so each new stem takes the column of the source
+stem named for it, and every other layer is copied as it is. With --channels 2 a mono model becomes a stereo one: the
+first convolution's kernel is split between the two input channels (halved, so a centred source gives the same
+response) and each stem's output column serves both channels. --n-fft/--hop change the STFT the weights will see
+(the patch stays segment_frames x n_bins; the filters then adapt to the new time and frequency scales in training).
+Gives a new model the built-in model's features to start from.
+  python bench/init_stems.py SOURCE_MODEL OUT.npz drums=drums bass=accompaniment vocals=accompaniment other=accompaniment
+  python bench/init_stems.py SOURCE_MODEL OUT.npz --channels 2 --n-fft 4096 --hop 1024 drums=drums accompaniment=accompaniment"""
+import argparse, dataclasses
 from pathlib import Path
 import numpy as np
 
 def main():
-    if len(sys.argv) < 4 or sys.argv[1] in ('-h', '--help'): print(__doc__); sys.exit(0 if len(sys.argv) > 1 else 2)
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('source'); ap.add_argument('out'); ap.add_argument('pairs', nargs='+', help='NEW=SOURCE stem names')
+    ap.add_argument('--channels', type=int, choices=(1, 2)); ap.add_argument('--n-fft', type=int); ap.add_argument('--hop', type=int)
+    a = ap.parse_args()
     from stemsep.model import load_model, build_model, save_model
-    pairs = [a.split('=', 1) for a in sys.argv[3:]]
-    source, cfg = load_model(sys.argv[1])
+    pairs = [p.split('=', 1) for p in a.pairs]
+    source, cfg = load_model(a.source)
     missing = [s for _, s in pairs if s not in cfg.stems]
-    if missing: sys.exit(f"{sys.argv[1]} has stems {cfg.stems}, not {missing}")
+    if missing: ap.exit(2, f"{a.source} has stems {cfg.stems}, not {missing}\n")
+    over = {k: v for k, v in dict(n_channels=a.channels, n_fft=a.n_fft, hop_length=a.hop).items() if v is not None}
     new_cfg = dataclasses.replace(cfg, stems=type(cfg.stems)(n for n, _ in pairs), loss_weights=None,
-                                  submix='_'.join(n for n, _ in pairs))
-    model, ch = build_model(new_cfg), cfg.n_channels
-    cols = np.concatenate([np.arange(ch) + ch*list(cfg.stems).index(s) for _, s in pairs])   # stem-major outputs
+                                  submix='_'.join(n for n, _ in pairs), **over)
+    model, old_ch, new_ch = build_model(new_cfg), cfg.n_channels, new_cfg.n_channels
+    # output column of (new stem, new channel): the source stem's column for that channel (channel 0 of a mono source)
+    cols = np.array([old_ch*list(cfg.stems).index(s) + min(c, old_ch - 1) for _, s in pairs for c in range(new_ch)])
     for layer in model.layers:
         w = source.get_layer(layer.name).get_weights()
-        layer.set_weights([a[..., cols] for a in w] if layer.name == 'to_stems' else w)
-    print(save_model(model, new_cfg, Path(sys.argv[2])), 'stems', new_cfg.stems, 'from', [s for _, s in pairs])
+        if layer.name == 'to_stems': w = [x[..., cols] for x in w]
+        new_shapes = [v.shape for v in layer.get_weights()]
+        if w and w[0].ndim == 4 and w[0].shape != new_shapes[0]:      # first convolution: input channels differ
+            k = new_shapes[0][2]//w[0].shape[2]
+            w[0] = np.repeat(w[0], k, axis=2)/k if k >= 1 else w[0].sum(axis=2, keepdims=True)
+        layer.set_weights(w)
+    print(save_model(model, new_cfg, Path(a.out)), 'stems', new_cfg.stems, 'from', [s for _, s in pairs],
+          f"channels {old_ch}->{new_ch}, STFT {cfg.n_fft}/{cfg.hop_length} -> {new_cfg.n_fft}/{new_cfg.hop_length}")
 
 if __name__ == '__main__': main()

@@ -337,7 +337,7 @@ def _use_device_engine(model, cfg:StemsepConfig, join:str='concat', wiener:int=0
     "Does this block go through `_separate_block_device`? On JAX with a GPU, for back-to-back patches without Wiener."
     import keras
     if keras.backend.backend() != 'jax' or not isinstance(model, keras.Model) or join != 'concat' or wiener: return False
-    if cfg.n_fft % cfg.hop_length or cfg.n_channels != 1: return False
+    if cfg.n_fft % cfg.hop_length: return False
     import jax
     return jax.default_backend() == 'gpu'
 
@@ -348,15 +348,22 @@ def _device_graph(model, cfg:StemsepConfig, n_ch:int, n_frames_pad:int, power:fl
     key = ('_stemsep_device', n_ch, n_frames_pad, float(power))
     cache = model.__dict__.setdefault('_stemsep_graphs', {})
     if key in cache: return cache[key]
-    n_fft, hop, T, n_bins, S = cfg.n_fft, cfg.hop_length, cfg.segment_frames, cfg.n_bins, cfg.n_stems
+    n_fft, hop, T, n_bins, S, k = cfg.n_fft, cfg.hop_length, cfg.segment_frames, cfg.n_bins, cfg.n_stems, cfg.n_channels
     r, F = n_fft//hop, n_frames_pad
     win = _hann(n_fft)
     def run(forward, hops, valid):        # hops (ch, F + r - 1, hop) audio; valid (F,) 1 for frames of the song
         frames = ops.concatenate([hops[:, j:j + F] for j in range(r)], axis=-1)*win       # (ch, F, n_fft)
         re, im = ops.rfft(frames)                                                         # (ch, F, n_freq)
         mag = ops.sqrt(re[..., :n_bins]**2 + im[..., :n_bins]**2)*valid[None, :, None]
-        pred = forward(ops.reshape(mag, (n_ch*F//T, T, n_bins, 1)))                       # (patches, T, n_bins, S)
-        e = ops.transpose(ops.reshape(pred, (n_ch, F, n_bins, S)), (3, 0, 1, 2))          # (S, ch, F, n_bins)
+        if k == 1:                                        # a mono model: each channel's patches are a batch of their own
+            pred = forward(ops.reshape(mag, (n_ch*F//T, T, n_bins, 1)))                   # (patches, T, n_bins, S)
+            e = ops.transpose(ops.reshape(pred, (n_ch, F, n_bins, S)), (3, 0, 1, 2))      # (S, ch, F, n_bins)
+        else:                                             # a stereo model: the channels are its input channels
+            m = ops.transpose(mag, (1, 2, 0))                                             # (F, n_bins, ch)
+            if n_ch == 1: m = ops.concatenate([m]*k, axis=-1)                             # a mono song: both channels
+            pred = ops.reshape(forward(ops.reshape(m, (F//T, T, n_bins, k))), (F, n_bins, S, k))
+            if n_ch == 1: pred = ops.mean(pred, axis=-1, keepdims=True)                   # as the host path does
+            e = ops.transpose(pred, (2, 3, 0, 1))                                         # (S, ch, F, n_bins)
         e = ops.maximum(e, 0.)
         if power != 1: e = e**power
         e = e + 1e-12
