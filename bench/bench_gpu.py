@@ -57,6 +57,8 @@ def worker(a):
             return None
     else:
         kw = dict(join='overlap', overlap=0.) if a.worker == 'host' else {}
+        from stemsep.audio import AudioFormat
+        kw['fmt'] = AudioFormat('wav', None, a.sample_format)   # the CLI writes 16-bit PCM unless asked otherwise
         workers = 2 if a.worker == 'device2' else 1
         def job(fs):                        # a failed song fails the bench: its time would not count the writing
             errors = []
@@ -84,6 +86,8 @@ def main():
     p.add_argument('--old', default=None, help='folder holding the stemsep/ package before issue 17')
     p.add_argument('--engines', nargs='+', default=list(ENGINES), choices=list(ENGINES))
     p.add_argument('--song', default=str(SONG))
+    p.add_argument('--sample-format', default='int16', choices=('int16', 'int24', 'float32'),
+                   help="the WAVs' samples; int16 is `stemsep separate`'s default")
     p.add_argument('--no-cli', action='store_true', help='skip the cold `stemsep separate` process')
     p.add_argument('--device-engine-on-cpu', action='store_true', help='smoke test on a CPU: take the device path there too')
     p.add_argument('--out', default=str(ROOT/'bench'/'results'/'gpu.md'))
@@ -117,7 +121,7 @@ def main():
             cli = run_cli(); continue
         if e == 'old' and not a.old: continue
         path = os.pathsep.join([a.old if e == 'old' else str(ROOT)] + [x for x in [os.environ.get('PYTHONPATH')] if x])
-        cmd = [sys.executable, __file__, '--worker', e, '--songs-dir', str(songs), '--out-dir', str(work/f'out_{e}'),
+        cmd = [sys.executable, __file__, '--worker', e, '--sample-format', a.sample_format, '--songs-dir', str(songs), '--out-dir', str(work/f'out_{e}'),
                '--repeats', str(a.repeats)] + (['--model', a.model] if a.model else []) + \
               (['--model', str(ROOT/'stemsep'/'assets'/'drums_accompaniment'/'model.npz')] if e == 'old' and not a.model else []) + \
               (['--device-engine-on-cpu'] if a.device_engine_on_cpu else [])
@@ -137,7 +141,7 @@ def main():
             f"Machine: {cpu_name()}, {os.cpu_count()} cores; JAX backend {any_res.get('backend', '?')}: {', '.join(any_res.get('devices', []))}.\n"
             f"Run: `KERAS_BACKEND=jax python {' '.join(shlex.quote(x) for x in [os.path.relpath(sys.argv[0], ROOT), *sys.argv[1:]])}` on {started}.\n"
             f"Input: {a.songs} songs of {a.seconds:.0f} s, 44.1 kHz stereo float WAV ({Path(a.song).name}, rotated), "
-            f"file in -> 2 float WAVs per song out; built-in model{' ' + a.model if a.model else ''}. Each engine in its own process: "
+            f"file in -> 2 {a.sample_format} WAVs per song out; built-in model{' ' + a.model if a.model else ''}. Each engine in its own process: "
             f"start-up (imports, model load), a warm-up job on one song (compilation), then {a.repeats} timed jobs over all {a.songs} songs; "
             f"'x real time' = audio seconds / median job wall time.\n\n"
             + md_table(['engine', f'job wall (s, {a.songs} songs)', 'x real time', 'start-up (s)', 'warm-up job, 1 song (s)', 'all jobs (s)', 'peak device MiB'], rows)

@@ -37,6 +37,8 @@ SYSTEMS = {
 }
 
 
+EXTRA_MODELS = {}   # system name -> model file, from --models: other stemsep models timed beside the built-in one
+
 # ---------------------------------------------------------------- helpers shared by the bench scripts
 def thread_env(threads:int)->dict:
     "Environment that holds numpy, TensorFlow and torch to `threads` threads."
@@ -125,6 +127,7 @@ def worker_cmd(name:str, src:Path, out:Path, threads:int, model:Path|None=None, 
                peer_python:str=PEER_PYTHON)->list:
     "Command line of a worker process for system `name`."
     python = peer_python if SYSTEMS[name][0] else sys.executable
+    if name in EXTRA_MODELS: name, model = 'stemsep', EXTRA_MODELS[name]     # another stemsep model (--models)
     cmd = [python, str(Path(__file__).resolve()), '--worker', name, '--input', str(src), '--out-dir', str(out),
            '--threads', str(threads)]
     if model is not None: cmd += ['--model', str(model)]
@@ -306,6 +309,14 @@ def bench(args):
     work = Path(tempfile.mkdtemp(prefix='stemsep_speed_'))
     songs = make_songs(work/'songs', args.songs, args.seconds)
     audio_s = args.songs*args.seconds
+    for spec in args.models or ():
+        name, _, path = spec.partition('=')
+        import numpy as np
+        from stemsep.config import config_from_json
+        c = config_from_json(str(np.load(path)['stemsep_config']))
+        EXTRA_MODELS[name] = path
+        SYSTEMS[name] = (False, f"stemsep, model {name}: {'stereo' if c.n_channels == 2 else 'mono'}, STFT {c.n_fft}/{c.hop_length}, "
+                                f"{c.n_bins} bins, {c.n_stems} stems")
     systems = [s for s in SYSTEMS if s not in args.skip and (s != 'stemsep-old' or args.old)
                and (not SYSTEMS[s][0] or Path(args.peer_python).exists())]
     times, setups, rss, cpu, loads = ({s: [] for s in systems} for _ in range(5))
@@ -387,6 +398,7 @@ def main():
     p.add_argument('--threads', type=int, default=2, help='threads per process')
     p.add_argument('--cli-rounds', type=int, default=1, help='rounds that also time the whole `stemsep separate` process')
     p.add_argument('--skip', nargs='*', default=['hpss'], choices=list(SYSTEMS), help='systems to leave out')
+    p.add_argument('--models', nargs='*', metavar='NAME=MODEL', help='other stemsep models to time beside the built-in one')
     p.add_argument('--peer-python', default=PEER_PYTHON, help='Python of the venv with torch, openunmix and demucs')
     p.add_argument('--memory-minutes', type=float, nargs='+', default=None,
                    help='instead of the speed table: peak RSS of `stemsep separate` on one song of each length (minutes)')

@@ -2,21 +2,23 @@
 # Issues 15, 16 and 17: the model's shape (STFT and channels) decided with quality and speed side by side. Four
 # trainings share one GPU, all fine-tuned from the shipped model ($INIT, mono, STFT 2048/512) on the same stereo songs
 # (GM + AVL kits, drum layers; the recipe that won gpu_kits.sh), each through bench/init_stems.py:
-#   C  mono, STFT 2048/512 (today's shape: the control; the songs downmixed)
+#   C  mono, STFT 2048/512 (today's shape: the control; the songs downmixed; RUNS="C A B F" adds it; the default leaves
+#      it out for memory and GPU time: last session's two runs of this recipe in this shape are its control)
 #   A  stereo input channels, STFT 2048/1024 (4x less model work per second of stereo audio)
 #   B  stereo input channels, STFT 4096/1024 (Spleeter's; 4x less work, finer frequencies, 1024 bins = 0-11 kHz)
 #   F  four stems (drums / bass / vocals / other) in shape $FOUR_SHAPE, on songs with the synthetic singer
 # Scored here with bench/quick_real_sdr.py (real clip; held-out rendered songs); the float16 weights of $BRING come back.
 # Run from the repo root with .whl/ and gpu_carry/ (the AVL .deb, midi.tar.xz, real/) carried: see bench/gpu_carry.sh.
 set -u
-N_MIDI=${N_MIDI:-200}; N_COMP=${N_COMP:-80}; SECS=${SECS:-30}; DEADLINE=${DEADLINE:-555}; SEED=${SEED:-93}
+N_MIDI=${N_MIDI:-170}; N_COMP=${N_COMP:-70}; SECS=${SECS:-30}; DEADLINE=${DEADLINE:-555}; SEED=${SEED:-93}
 BATCH=${BATCH:-16}; LR=${LR:-0.0005}; N_TEST=${N_TEST:-8}; SCORE_S=${SCORE_S:-70}; VOCALS=${VOCALS:-0.7}
 INIT=${INIT:-stemsep/assets/drums_accompaniment/model.npz}; FOUR_SHAPE=${FOUR_SHAPE:-B}; BRING=${BRING:-A B F}
-RUNS=${RUNS:-C A B F}
+RUNS=${RUNS:-A B F}
 ARCH="--arch spleeter --output mask --depth 6 --base-filters 16"
-OUT=${OUT:-/tmp/out}; STATE=${STATE:-/tmp/state}; mkdir -p $STATE $OUT
+OUT=${OUT:-/tmp/out}; STATE=${STATE:-$PWD/.gpu_state}; mkdir -p $STATE $OUT   # not /tmp: it may be memory
 . bench/gpu_lib.sh
 nvidia-smi -L 2>/dev/null | tee -a $OUT/stamps.txt
+(df -h /tmp $STATE; free -g) 2>&1 | tee -a $OUT/stamps.txt
 mkdir -p $STATE/debs; for d in gpu_carry/*.deb; do [ -f "$d" ] && dpkg -x "$d" $STATE/debs; done
 for x in gpu_carry/*.sf2.xz; do [ -f "$x" ] && xz -dc $x > $STATE/debs/$(basename ${x%.xz}); done
 GM=${SF%% *}; AVL=$(ls $STATE/debs/usr/share/sounds/sf2/*.sf2 $STATE/debs/*.sf2 2>/dev/null | tr '\n' ' ')
@@ -32,10 +34,10 @@ render(){   # D W SUBMIX SYNTH-FLAGS...: stereo songs and their stems in D/track
   local d=$1 w=$2 sub=$3; shift 3; mkdir -p $d
   $S synth $d/synth_midi --songs $N_MIDI --seconds $SECS --midi $MIDI_DIR --soundfont $SF --workers $w --seed $SEED --channels 2 "$@" > $d.log 2>&1
   $S synth $d/synth_comp --songs $N_COMP --seconds $SECS --soundfont $SF --workers $w --seed $((SEED+1000)) --channels 2 "$@" >> $d.log 2>&1
-  for src in midi comp; do $S stems $d/synth_$src --submix $sub --out $d/tracks/$src --workers $w >> $d.log 2>&1; done
+  for src in midi comp; do $S stems $d/synth_$src --submix $sub --out $d/tracks/$src --workers $w >> $d.log 2>&1; rm -rf $d/synth_$src; done
   stamp "songs $(basename $d): $(tail -1 $d.log)"
 }
-prep(){ $S preprocess $1/tracks --out $1/data_$2.h5 --config $STATE/init_$2.json --cache-dir $1/cache_$2 --workers $3 --allow-silent --val-fraction 0.08 > $1/prep_$2.log 2>&1; stamp "data $2: $(tail -1 $1/prep_$2.log)"; }
+prep(){ $S preprocess $1/tracks --out $1/data_$2.h5 --config $STATE/init_$2.json --cache-dir $1/cache_$2 --workers $3 --allow-silent --val-fraction 0.08 > $1/prep_$2.log 2>&1; rm -rf $1/cache_$2; stamp "data $2: $(tail -1 $1/prep_$2.log) $(du -sh $1/data_$2.h5 | cut -f1)"; }
 if [ $N_TEST -gt 0 ]; then      # held-out songs (seed 4242, mono, as in gpu_kits.sh), and four-stem ones with a singer
   test_set $STATE/test_gm 1 --drumkits same & test_set $STATE/test_kits 1 --drumkits $GM $AVL &
   ( d=$STATE/test_four; $S synth $d/synth --songs $N_TEST --seconds 20 --midi $MIDI_DIR --soundfont $SF --workers 1 --seed 4242 \
@@ -43,16 +45,17 @@ if [ $N_TEST -gt 0 ]; then      # held-out songs (seed 4242, mono, as in gpu_kit
     $S stems $d/synth --submix drums_bass_vocals_other --out $STATE/tests4/test_four --workers 1 >> $d.log 2>&1; stamp "test set four: $(tail -1 $d.log)" ) &
 fi
 ( render $STATE/da 7 drums_accompaniment --drum-layers 0.7 --drumkits $GM $AVL
-  prep $STATE/da C 3 & prep $STATE/da A 2 & prep $STATE/da B 2 & wait ) &
-( render $STATE/four 6 drums_bass_vocals_other --drum-layers 0.7 --vocals $VOCALS --drumkits $GM $AVL; prep $STATE/four F 6 ) &
+  for r in $RUNS; do [ $r != F ] && prep $STATE/da $r 4 & done; wait; rm -rf $STATE/da/tracks ) &
+( render $STATE/four 6 drums_bass_vocals_other --drum-layers 0.7 --vocals $VOCALS --drumkits $GM $AVL; prep $STATE/four F 6; rm -rf $STATE/four/tracks ) &
 wait
+(df -h $STATE; free -g) 2>&1 | tee -a $OUT/stamps.txt
 TRAIN_S=$(( DEADLINE - ($(date +%s) - t0) - SCORE_S )); MIN=$(python3 -c "print(($TRAIN_S-45)/60)")
 stamp "training $RUNS for $TRAIN_S s each"
 NR=$(echo $RUNS | wc -w); export XLA_PYTHON_CLIENT_MEM_FRACTION=$(python3 -c "print(round(0.9/$NR, 2))")
 for r in $RUNS; do
   d=$STATE/da; [ $r = F ] && d=$STATE/four
   timeout -k 20 -s INT $TRAIN_S $S train $d/data_$r.h5 --model-dir $STATE/models/$r --epochs 200 --batch-size $BATCH \
-    --augment --data-backend memory --workers 4 --patience 0 --no-resume --seed 3 --init $STATE/init_$r.npz --lr $LR \
+    --augment --data-backend memory --workers ${TW:-4} --patience 0 --no-resume --seed 3 --init $STATE/init_$r.npz --lr $LR \
     --max-minutes $MIN $ARCH > $STATE/train_$r.log 2>&1 &
 done; wait
 stamp "trained"
@@ -63,7 +66,7 @@ for r in $RUNS; do
   T=$T2; [ $r = F ] && T=$T4
   python3 bench/quick_real_sdr.py $STATE/models/$r/model.weights.h5 --real gpu_carry/real ${T:+--tracks $T} --json $OUT/small/quick_$r.json > $OUT/small/quick_$r.txt 2>&1 &
 done
-python3 bench/quick_real_sdr.py $STATE/init_F.npz $STATE/init_A.npz $STATE/init_B.npz --real gpu_carry/real --json $OUT/small/quick_inits.json > $OUT/small/quick_inits.txt 2>&1 &
+python3 bench/quick_real_sdr.py $(for r in $RUNS; do echo -n "$STATE/init_$r.npz "; done) --real gpu_carry/real --json $OUT/small/quick_inits.json > $OUT/small/quick_inits.txt 2>&1 &
 wait
 for r in $RUNS inits; do grep -v Warning $OUT/small/quick_$r.txt | grep -E "songs\)|Error" | sed "s|^[^ ]*|$r|" | tee -a $STAMPS; done
 for r in $RUNS; do
