@@ -6,14 +6,16 @@
 #      it out for memory and GPU time: last session's two runs of this recipe in this shape are its control)
 #   A  stereo input channels, STFT 2048/1024 (4x less model work per second of stereo audio)
 #   B  stereo input channels, STFT 4096/1024 (Spleeter's; 4x less work, finer frequencies, 1024 bins = 0-11 kHz)
+#   D  stereo, STFT 2048/1024, 512 bins (0-11 kHz): all three levers, 5.8x less CPU than C (bench/results/speed.md);
+#      for a run that has the GPU to itself: RUNS=D TW=14
 #   F  four stems (drums / bass / vocals / other) in shape $FOUR_SHAPE, on songs with the synthetic singer
 # Scored here with bench/quick_real_sdr.py (real clip; held-out rendered songs); the float16 weights of $BRING come back.
 # Run from the repo root with .whl/ and gpu_carry/ (the AVL .deb, midi.tar.xz, real/) carried: see bench/gpu_carry.sh.
 set -u
 N_MIDI=${N_MIDI:-170}; N_COMP=${N_COMP:-70}; SECS=${SECS:-30}; DEADLINE=${DEADLINE:-555}; SEED=${SEED:-93}
 BATCH=${BATCH:-16}; LR=${LR:-0.0005}; N_TEST=${N_TEST:-8}; SCORE_S=${SCORE_S:-70}; VOCALS=${VOCALS:-0.7}
-INIT=${INIT:-stemsep/assets/drums_accompaniment/model.npz}; FOUR_SHAPE=${FOUR_SHAPE:-B}; BRING=${BRING:-A B F}
-RUNS=${RUNS:-A B F}
+INIT=${INIT:-stemsep/assets/drums_accompaniment/model.npz}; FOUR_SHAPE=${FOUR_SHAPE:-B}
+RUNS=${RUNS:-A B F}; BRING=${BRING:-$RUNS}
 ARCH="--arch spleeter --output mask --depth 6 --base-filters 16"
 OUT=${OUT:-/tmp/out}; STATE=${STATE:-$PWD/.gpu_state}; mkdir -p $STATE $OUT   # not /tmp: it may be memory
 . bench/gpu_lib.sh
@@ -24,10 +26,13 @@ for x in gpu_carry/*.sf2.xz; do [ -f "$x" ] && xz -dc $x > $STATE/debs/$(basenam
 GM=${SF%% *}; AVL=$(ls $STATE/debs/usr/share/sounds/sf2/*.sf2 $STATE/debs/*.sf2 2>/dev/null | tr '\n' ' ')
 stamp "kits: GM=$GM AVL=[$AVL]"
 unpack_midi $STATE
-shape(){ case $1 in C) echo "--channels 1";; A) echo "--channels 2 --hop 1024";; B) echo "--channels 2 --n-fft 4096 --hop 1024";; esac; }
+shape(){ case $1 in C) echo "--channels 1";; A) echo "--channels 2 --hop 1024";; B) echo "--channels 2 --n-fft 4096 --hop 1024";;
+  D) echo "--channels 2 --hop 1024 --bins 512";; esac; }
 # inits and the preprocess configurations (the init's config.json, which carries the shape)
-for r in C A B; do python3 bench/init_stems.py $INIT $STATE/init_$r.npz $(shape $r) drums=drums accompaniment=accompaniment 2>&1 | tail -1 & done
-python3 bench/init_stems.py $INIT $STATE/init_F.npz $(shape $FOUR_SHAPE) drums=drums bass=accompaniment vocals=accompaniment other=accompaniment 2>&1 | tail -1 &
+has_f(){ case " $RUNS " in *" F "*) return 0;; *) return 1;; esac; }
+W_DA=14; has_f && W_DA=7
+for r in $RUNS; do [ $r = F ] && continue; python3 bench/init_stems.py $INIT $STATE/init_$r.npz $(shape $r) drums=drums accompaniment=accompaniment 2>&1 | tail -1 & done
+has_f && python3 bench/init_stems.py $INIT $STATE/init_F.npz $(shape $FOUR_SHAPE) drums=drums bass=accompaniment vocals=accompaniment other=accompaniment 2>&1 | tail -1 &
 wait    # save_model writes each init's configuration beside it (init_R.json): preprocess takes the shape from there
 stamp "inits and configs made"
 render(){   # D W SUBMIX SYNTH-FLAGS...: stereo songs and their stems in D/tracks
@@ -40,13 +45,13 @@ render(){   # D W SUBMIX SYNTH-FLAGS...: stereo songs and their stems in D/track
 prep(){ $S preprocess $1/tracks --out $1/data_$2.h5 --config $STATE/init_$2.json --cache-dir $1/cache_$2 --workers $3 --allow-silent --val-fraction 0.08 > $1/prep_$2.log 2>&1; rm -rf $1/cache_$2; stamp "data $2: $(tail -1 $1/prep_$2.log) $(du -sh $1/data_$2.h5 | cut -f1)"; }
 if [ $N_TEST -gt 0 ]; then      # held-out songs (seed 4242, mono, as in gpu_kits.sh), and four-stem ones with a singer
   test_set $STATE/test_gm 1 --drumkits same & test_set $STATE/test_kits 1 --drumkits $GM $AVL &
-  ( d=$STATE/test_four; $S synth $d/synth --songs $N_TEST --seconds 20 --midi $MIDI_DIR --soundfont $SF --workers 1 --seed 4242 \
+  has_f && ( d=$STATE/test_four; $S synth $d/synth --songs $N_TEST --seconds 20 --midi $MIDI_DIR --soundfont $SF --workers 1 --seed 4242 \
       --vocals 1 --drumkits $GM $AVL > $d.log 2>&1
     $S stems $d/synth --submix drums_bass_vocals_other --out $STATE/tests4/test_four --workers 1 >> $d.log 2>&1; stamp "test set four: $(tail -1 $d.log)" ) &
 fi
-( render $STATE/da 7 drums_accompaniment --drum-layers 0.7 --drumkits $GM $AVL
-  for r in $RUNS; do [ $r != F ] && prep $STATE/da $r 4 & done; wait; rm -rf $STATE/da/tracks ) &
-( render $STATE/four 6 drums_bass_vocals_other --drum-layers 0.7 --vocals $VOCALS --drumkits $GM $AVL; prep $STATE/four F 6; rm -rf $STATE/four/tracks ) &
+( render $STATE/da $W_DA drums_accompaniment --drum-layers 0.7 --drumkits $GM $AVL
+  for r in $RUNS; do [ $r != F ] && prep $STATE/da $r $(( 12/$(echo $RUNS | wc -w) )) & done; wait; rm -rf $STATE/da/tracks ) &
+has_f && ( render $STATE/four 6 drums_bass_vocals_other --drum-layers 0.7 --vocals $VOCALS --drumkits $GM $AVL; prep $STATE/four F 6; rm -rf $STATE/four/tracks ) &
 wait
 (df -h $STATE; free -g) 2>&1 | tee -a $OUT/stamps.txt
 TRAIN_S=$(( DEADLINE - ($(date +%s) - t0) - SCORE_S )); MIN=$(python3 -c "print(($TRAIN_S-45)/60)")

@@ -54,17 +54,19 @@ def augment_batch(mixture:np.ndarray,  # (batch, frames, bins, channels)
     n_stems = targets.shape[-1]//n_ch
     chosen = rng.random(n) < prob
     if not chosen.any(): return mixture, targets
+    idx = np.flatnonzero(chosen)
     stems = targets.reshape(*targets.shape[:-1], n_stems, n_ch)          # (batch, frames, bins, stems, channels)
-    new = stems[chosen].copy()
-    if remix:
-        idx = np.flatnonzero(chosen)
-        for s in range(n_stems): new[..., s, :] = stems[rng.choice(n, len(idx)), ..., s, :]
-    gains = 10**(rng.uniform(*gain_db, size=(len(new), 1, 1, n_stems, 1))/20)
-    new = (new*gains).astype(np.float32)
-    targets, mixture = targets.copy(), mixture.copy()
-    targets[chosen] = new.reshape(*new.shape[:-2], n_stems*n_ch)
-    mixture[chosen] = np.sqrt((new**2).sum(-2))                         # power rule, per audio channel
-    return mixture, targets
+    sources = [rng.choice(n, len(idx)) if remix else idx for _ in range(n_stems)]   # the example each stem comes from
+    gains = (10**(rng.uniform(*gain_db, size=(len(idx), n_stems))/20)).astype(np.float32)
+    out_targets, out_mixture = targets.copy(), mixture.copy()
+    out_stems = out_targets.reshape(stems.shape)
+    power = np.zeros((len(idx),) + mixture.shape[1:], np.float32)
+    for s in range(n_stems):            # one stem at a time in float32: no float64 or whole-batch temporaries
+        stem = stems[sources[s], ..., s, :]*gains[:, s, None, None, None]   # (augmented, frames, bins, channels)
+        out_stems[idx, ..., s, :] = stem
+        power += stem*stem
+    out_mixture[idx] = np.sqrt(power)                                    # power rule, per audio channel
+    return out_mixture, out_targets
 
 # %% ../nbs/02_dataset.ipynb #e37e7b56
 _all_ = ['HDF5PatchDataset']
