@@ -325,7 +325,8 @@ def add_separate(subparsers, # from `ArgumentParser.add_subparsers`
     add_options(p, 'wiener')
     p.add_argument('--mask-power', type=float, default=1., help='soft-mask exponent: 1 magnitude ratio, 2 power ratio')
     p.add_argument('--block-seconds', type=float, default=60., help='separate long songs in blocks of this length (memory)')
-    p.add_argument('--device', default=None, choices=('cpu', 'gpu'), help='where the model runs; default: the GPU when there is one')
+    p.add_argument('--device', default=None, choices=('cpu', 'gpu'), help='where the model runs; default: the GPU when there is one. With Keras on JAX '
+                   'the compiled programs are kept in ~/.cache/stemsep/jax (STEMSEP_JAX_CACHE=DIR or off), so later runs start faster')
     add_options(p, 'force', force=dict(help='overwrite existing outputs'))
     p.add_argument('--skip-existing', action='store_true', help='skip inputs whose outputs all exist (resume a batch)')
     return p

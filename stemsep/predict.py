@@ -16,7 +16,7 @@ from .audio import load_audio, stft, istft, stft_frames, istft_frames, _hann, AU
 __all__ = ['DEFAULT_MODEL', 'SILENCE', 'builtin_models', 'describe_models', 'resolve_model', 'default_model_path',
            'load_separator', 'predict_magnitudes', 'soft_masks', 'wiener_refine', 'separate_spectrogram',
            'separate_chunk', 'iter_separated', 'separate_array', 'parse_mix', 'output_paths', 'separate_file',
-           'select_device', 'separate_files']
+           'jax_compile_cache', 'select_device', 'separate_files']
 
 # %% ../nbs/05_predict.ipynb #3e840455
 DEFAULT_MODEL = 'drums_accompaniment'     # the built-in model `stemsep separate` uses without --model
@@ -630,6 +630,20 @@ def _check_collisions(paths:list, out_dir, names:list, template:str, fmt:str):
                                    "into different --output folders", exit_code=2)
             owner[key] = path
 
+def jax_compile_cache()->str|None:   # the folder JAX keeps compiled programs in, or None
+    "Keep JAX's compiled programs on disk, so that the next `stemsep separate` skips compiling the model and the device engine."
+    # STEMSEP_JAX_CACHE names the folder (default: $XDG_CACHE_HOME/stemsep/jax, ~/.cache/stemsep/jax); 'off' turns it off
+    where = os.environ.get('STEMSEP_JAX_CACHE')
+    if where is None: where = str(Path(os.environ.get('XDG_CACHE_HOME') or Path.home()/'.cache')/'stemsep'/'jax')
+    if where.strip().lower() in ('', '0', 'off', 'no', 'none'): return None
+    try:
+        import jax
+        Path(where).mkdir(parents=True, exist_ok=True)
+        jax.config.update('jax_compilation_cache_dir', where)
+        jax.config.update('jax_persistent_cache_min_compile_time_secs', 0.5)   # the small ones recompile faster than they load
+    except (OSError, AttributeError, ImportError): return None   # no home, no JAX or an older one: compile each time
+    return where
+
 def select_device(device:str|None=None, # 'cpu', 'gpu', or None: the backend's choice (the GPU when there is one)
                  )->str:                # 'cpu' or 'gpu', where the model will run
     "Point the Keras backend at the CPU or the GPU; call it before the first model is built."
@@ -643,6 +657,7 @@ def select_device(device:str|None=None, # 'cpu', 'gpu', or None: the backend's c
         if device == 'cpu' and gpus: tf.config.set_visible_devices([], 'GPU')
     elif backend == 'jax':
         import jax
+        jax_compile_cache()
         if device == 'cpu': jax.config.update('jax_platforms', 'cpu')
         else:
             try: gpus = jax.devices('gpu')

@@ -40,10 +40,12 @@ print('RESULT ' + json.dumps(out))
 
 def run_on(backend:str, python:str=sys.executable)->dict:
     "Run SCRIPT with `KERAS_BACKEND=backend`; its result as a dict."
-    import json
+    import json, tempfile
     env = dict(os.environ, KERAS_BACKEND=backend, TF_CPP_MIN_LOG_LEVEL='3', CUDA_VISIBLE_DEVICES='')
     env['PYTHONPATH'] = os.pathsep.join([str(Path(__file__).resolve().parents[1])] + [p for p in [env.get('PYTHONPATH')] if p])
-    p = subprocess.run([python, '-c', SCRIPT], capture_output=True, text=True, env=env, timeout=900)
+    with tempfile.TemporaryDirectory() as cache:        # JAX's compiled programs go here, not to the user's ~/.cache
+        env['STEMSEP_JAX_CACHE'] = cache
+        p = subprocess.run([python, '-c', SCRIPT], capture_output=True, text=True, env=env, timeout=900)
     assert p.returncode == 0, p.stderr[-3000:]
     return json.loads([l for l in p.stdout.splitlines() if l.startswith('RESULT ')][-1][7:])
 
