@@ -10,6 +10,10 @@
 #      for a run that has the GPU to itself: RUNS=D TW=14
 #   F  four stems (drums / bass / vocals / other) in shape $FOUR_SHAPE, on songs with the synthetic singer
 # Scored here with bench/quick_real_sdr.py (real clip; held-out rendered songs); the float16 weights of $BRING come back.
+# A call made while the machine is still warm (within its 30 s idle release) finds $STATE: it reuses the songs, the
+# data sets and the test sets there, and each run continues from its last weights (the best by validation loss), with
+# LR as its starting rate and seed 3+K (K: how many calls this run has had); its earlier training logs are kept as
+# K_training_log.csv. On a fresh machine a carried weights file can stand in: WEIGHTS_D=path (per run).
 # Run from the repo root with .whl/ and gpu_carry/ (the AVL .deb, midi.tar.xz, real/) carried: see bench/gpu_carry.sh.
 set -u
 N_MIDI=${N_MIDI:-170}; N_COMP=${N_COMP:-70}; SECS=${SECS:-30}; DEADLINE=${DEADLINE:-555}; SEED=${SEED:-93}
@@ -31,10 +35,20 @@ shape(){ case $1 in C) echo "--channels 1";; A) echo "--channels 2 --hop 1024";;
 # inits and the preprocess configurations (the init's config.json, which carries the shape)
 has_f(){ case " $RUNS " in *" F "*) return 0;; *) return 1;; esac; }
 W_DA=14; has_f && W_DA=7
-for r in $RUNS; do [ $r = F ] && continue; python3 bench/init_stems.py $INIT $STATE/init_$r.npz $(shape $r) drums=drums accompaniment=accompaniment 2>&1 | tail -1 & done
-has_f && python3 bench/init_stems.py $INIT $STATE/init_F.npz $(shape $FOUR_SHAPE) drums=drums bass=accompaniment vocals=accompaniment other=accompaniment 2>&1 | tail -1 &
+for r in $RUNS; do [ $r = F ] && continue; [ -f $STATE/init_$r.json ] || python3 bench/init_stems.py $INIT $STATE/init_$r.npz $(shape $r) drums=drums accompaniment=accompaniment 2>&1 | tail -1 & done
+has_f && [ ! -f $STATE/init_F.json ] && python3 bench/init_stems.py $INIT $STATE/init_F.npz $(shape $FOUR_SHAPE) drums=drums bass=accompaniment vocals=accompaniment other=accompaniment 2>&1 | tail -1 &
 wait    # save_model writes each init's configuration beside it (init_R.json): preprocess takes the shape from there
 stamp "inits and configs made"
+declare -A START K
+for r in $RUNS; do
+  m=$STATE/models/$r; w=WEIGHTS_$r; K[$r]=$(ls $m/*_training_log.csv 2>/dev/null | wc -l)
+  if [ -f $m/model.weights.h5 ]; then
+    K[$r]=$(( K[$r] + 1 )); cp $m/training_log.csv $m/${K[$r]}_training_log.csv; cp $m/model.weights.h5 $STATE/cont_$r.weights.h5
+    START[$r]=$STATE/cont_$r.weights.h5
+  elif [ -n "${!w:-}" ]; then START[$r]=${!w}
+  else START[$r]=$STATE/init_$r.npz; fi
+  stamp "run $r starts from ${START[$r]} (earlier calls: ${K[$r]})"
+done
 render(){   # D W SUBMIX SYNTH-FLAGS...: stereo songs and their stems in D/tracks
   local d=$1 w=$2 sub=$3; shift 3; mkdir -p $d
   $S synth $d/synth_midi --songs $N_MIDI --seconds $SECS --midi $MIDI_DIR --soundfont $SF --workers $w --seed $SEED --channels 2 "$@" > $d.log 2>&1
@@ -43,15 +57,16 @@ render(){   # D W SUBMIX SYNTH-FLAGS...: stereo songs and their stems in D/track
   stamp "songs $(basename $d): $(tail -1 $d.log)"
 }
 prep(){ $S preprocess $1/tracks --out $1/data_$2.h5 --config $STATE/init_$2.json --cache-dir $1/cache_$2 --workers $3 --allow-silent --val-fraction 0.08 > $1/prep_$2.log 2>&1; rm -rf $1/cache_$2; stamp "data $2: $(tail -1 $1/prep_$2.log) $(du -sh $1/data_$2.h5 | cut -f1)"; }
-if [ $N_TEST -gt 0 ]; then      # held-out songs (seed 4242, mono, as in gpu_kits.sh), and four-stem ones with a singer
+if [ $N_TEST -gt 0 ] && [ ! -d $STATE/tests ]; then      # held-out songs (seed 4242, mono, as in gpu_kits.sh), and four-stem ones with a singer
   test_set $STATE/test_gm 1 --drumkits same & test_set $STATE/test_kits 1 --drumkits $GM $AVL &
   has_f && ( d=$STATE/test_four; $S synth $d/synth --songs $N_TEST --seconds 20 --midi $MIDI_DIR --soundfont $SF --workers 1 --seed 4242 \
       --vocals 1 --drumkits $GM $AVL > $d.log 2>&1
     $S stems $d/synth --submix drums_bass_vocals_other --out $STATE/tests4/test_four --workers 1 >> $d.log 2>&1; stamp "test set four: $(tail -1 $d.log)" ) &
 fi
-( render $STATE/da $W_DA drums_accompaniment --drum-layers 0.7 --drumkits $GM $AVL
+HAVE=1; for r in $RUNS; do [ $r = F ] || [ -f $STATE/da/data_$r.h5 ] || HAVE=0; done
+[ $HAVE = 1 ] && stamp "songs and data sets of $RUNS are here from the last call" || ( render $STATE/da $W_DA drums_accompaniment --drum-layers 0.7 --drumkits $GM $AVL
   for r in $RUNS; do [ $r != F ] && prep $STATE/da $r $(( 12/$(echo $RUNS | wc -w) )) & done; wait; rm -rf $STATE/da/tracks ) &
-has_f && ( render $STATE/four 6 drums_bass_vocals_other --drum-layers 0.7 --vocals $VOCALS --drumkits $GM $AVL; prep $STATE/four F 6; rm -rf $STATE/four/tracks ) &
+has_f && [ ! -f $STATE/four/data_F.h5 ] && ( render $STATE/four 6 drums_bass_vocals_other --drum-layers 0.7 --vocals $VOCALS --drumkits $GM $AVL; prep $STATE/four F 6; rm -rf $STATE/four/tracks ) &
 wait
 (df -h $STATE; free -g) 2>&1 | tee -a $OUT/stamps.txt
 TRAIN_S=$(( DEADLINE - ($(date +%s) - t0) - SCORE_S )); MIN=$(python3 -c "print(($TRAIN_S-45)/60)")
@@ -60,7 +75,7 @@ NR=$(echo $RUNS | wc -w); export XLA_PYTHON_CLIENT_MEM_FRACTION=$(python3 -c "pr
 for r in $RUNS; do
   d=$STATE/da; [ $r = F ] && d=$STATE/four
   timeout -k 20 -s INT $TRAIN_S $S train $d/data_$r.h5 --model-dir $STATE/models/$r --epochs 200 --batch-size $BATCH \
-    --augment --data-backend memory --workers ${TW:-4} --patience 0 --no-resume --seed 3 --init $STATE/init_$r.npz --lr $LR \
+    --augment --data-backend memory --workers ${TW:-4} --patience 0 --no-resume --seed $((3 + K[$r])) --init ${START[$r]} --lr $LR \
     --max-minutes $MIN $ARCH > $STATE/train_$r.log 2>&1 &
 done; wait
 stamp "trained"
@@ -71,12 +86,13 @@ for r in $RUNS; do
   T=$T2; [ $r = F ] && T=$T4
   python3 bench/quick_real_sdr.py $STATE/models/$r/model.weights.h5 --real gpu_carry/real ${T:+--tracks $T} --json $OUT/small/quick_$r.json > $OUT/small/quick_$r.txt 2>&1 &
 done
-python3 bench/quick_real_sdr.py $(for r in $RUNS; do echo -n "$STATE/init_$r.npz "; done) --real gpu_carry/real --json $OUT/small/quick_inits.json > $OUT/small/quick_inits.txt 2>&1 &
+python3 bench/quick_real_sdr.py $(for r in $RUNS; do echo -n "${START[$r]} "; done) --real gpu_carry/real --json $OUT/small/quick_inits.json > $OUT/small/quick_inits.txt 2>&1 &
 wait
 for r in $RUNS inits; do grep -v Warning $OUT/small/quick_$r.txt | grep -E "songs\)|Error" | sed "s|^[^ ]*|$r|" | tee -a $STAMPS; done
 for r in $RUNS; do
   tr '\r' '\n' < $STATE/train_$r.log | grep -E "^epoch .*val_loss|Error" | tail -2 | sed "s|^|$r |" | tee -a $STAMPS
   for f in training_log.csv config.json training_curves.png; do cp $STATE/models/$r/$f $OUT/small/${r}_$f 2>/dev/null; done
+  for f in $STATE/models/$r/*_training_log.csv; do [ -f $f ] && cp $f $OUT/small/${r}_$(basename $f); done
   tr '\r' '\n' < $STATE/train_$r.log | grep -v "^\s*$" | tail -30 > $OUT/small/train_$r.log
 done
 for d in da four; do tail -2 $STATE/$d.log > $OUT/small/songs_$d.log; cp $STATE/$d/prep_*.log $OUT/small/ 2>/dev/null; done
