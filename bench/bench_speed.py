@@ -123,6 +123,9 @@ def make_stemsep_model(folder:Path)->Path:
     return folder
 
 
+JOBS = 2   # songs in flight for the stemsep workers (--jobs)
+
+
 def worker_cmd(name:str, src:Path, out:Path, threads:int, model:Path|None=None, warmup:bool=True,
                peer_python:str=PEER_PYTHON)->list:
     "Command line of a worker process for system `name`."
@@ -131,6 +134,7 @@ def worker_cmd(name:str, src:Path, out:Path, threads:int, model:Path|None=None, 
     cmd = [python, str(Path(__file__).resolve()), '--worker', name, '--input', str(src), '--out-dir', str(out),
            '--threads', str(threads)]
     if model is not None: cmd += ['--model', str(model)]
+    if name == 'stemsep': cmd += ['--jobs', str(JOBS)]
     if not warmup: cmd += ['--no-warmup']
     return cmd
 
@@ -173,7 +177,7 @@ def _stemsep_worker(args):
     def run():                                         # all the songs at once, as `stemsep separate DIR` does
         if hasattr(P, 'separate_files'):
             errors = []
-            P.separate_files(model, cfg, args.files, args.out_dir, progress=False, force=True,
+            P.separate_files(model, cfg, args.files, args.out_dir, progress=False, force=True, workers=args.jobs,
                              report=lambda path, written, error: errors.append(error) if error else None)
             if errors: raise SystemExit(f"{len(errors)} songs failed: {errors[0]}")
         else:                                          # the engine before issue 17: its CLI's loop
@@ -354,7 +358,7 @@ def bench(args):
     text = (f"# Separation speed on the CPU\n\n"
             f"Machine: {header_machine}. {args.threads} threads per process (OMP/MKL/TF intra- and inter-op, "
             f"torch.set_num_threads). Input: {args.songs} songs of {args.seconds:.0f} s (`{SONG.name}` rotated, 44.1 kHz stereo "
-            f"float WAV), file in -> 2 float WAVs per song out, default settings; medians of {args.repeats} interleaved rounds, one "
+            f"float WAV), file in -> 2 float WAVs per song out, default settings (stemsep: {args.jobs} songs in flight); medians of {args.repeats} interleaved rounds, one "
             f"process per system and round, each warmed up on 2 s of noise first. Start-up = imports + loading the model, "
             f"its own column; 'x real time' = {audio_s:.0f} s of audio / wall time of the job; CPU = user + system seconds "
             f"of the worker during the job (all threads), which load from other processes disturbs less than wall time; "
@@ -396,6 +400,7 @@ def main():
     p.add_argument('--old', default=None, help='folder holding the stemsep/ package before issue 17, to time beside this one')
     p.add_argument('--repeats', type=int, default=3, help='interleaved rounds; the table gives medians')
     p.add_argument('--threads', type=int, default=2, help='threads per process')
+    p.add_argument('--jobs', type=int, default=2, help="stemsep: songs in flight (`stemsep separate --jobs`, default 2 as there)")
     p.add_argument('--cli-rounds', type=int, default=1, help='rounds that also time the whole `stemsep separate` process')
     p.add_argument('--skip', nargs='*', default=['hpss'], choices=list(SYSTEMS), help='systems to leave out')
     p.add_argument('--models', nargs='*', metavar='NAME=MODEL', help='other stemsep models to time beside the built-in one')
@@ -410,6 +415,7 @@ def main():
     p.add_argument('--model', help=argparse.SUPPRESS)
     p.add_argument('--no-warmup', dest='warmup', action='store_false', help=argparse.SUPPRESS)
     args = p.parse_args()
+    global JOBS; JOBS = args.jobs
     if args.worker: return run_worker(args)
     if args.memory_minutes: return memory_flat(args)
     args.versions = peer_versions(args.peer_python)

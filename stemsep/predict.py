@@ -465,7 +465,8 @@ def _check_options(args):
     for opt, value, ok, need in [('--block-seconds', args.block_seconds, math.isfinite(args.block_seconds) and args.block_seconds > 0, 'more than 0 seconds'),
                                  ('--batch-size', args.batch_size, args.batch_size >= 1, '1 or more patches'),
                                  ('--wiener', args.wiener, args.wiener >= 0, '0 (off) or more iterations'),
-                                 ('--mask-power', args.mask_power, math.isfinite(args.mask_power) and args.mask_power > 0, 'more than 0')]:
+                                 ('--mask-power', args.mask_power, math.isfinite(args.mask_power) and args.mask_power > 0, 'more than 0'),
+                                 ('--jobs', getattr(args, 'jobs', 1), getattr(args, 'jobs', 1) >= 1, '1 or more songs')]:
         if not ok: raise StemsepError(f"{opt} {value}: must be {need}", exit_code=2)
 
 # %% ../nbs/05_predict.ipynb #335b855a
@@ -697,7 +698,7 @@ def separate_files(model,                # a loaded keras model
                    cfg:StemsepConfig,    # its configuration
                    files:list,           # input paths
                    out_dir,              # output folder
-                   workers:int=1,        # songs in flight at once (threads): 2 keeps a GPU busy while the host writes
+                   workers:int=1,        # songs in flight at once (threads): 2 keeps a GPU busy while the host writes, and a CPU core busy while the model waits
                    progress:bool|None=None, # one bar for the whole job; None: only on a terminal
                    report=None,          # report(path, written paths or None, error line or None), in input order
                    **kwargs,             # `separate_file` options
@@ -717,6 +718,7 @@ def separate_files(model,                # a loaded keras model
         except Exception as e: return None, f"stemsep: error: {path}: {type(e).__name__}: {e}"
     # One song at a time runs here, in this thread, so Ctrl-C and SIGTERM stop it where it is. With songs in flight on
     # threads, an interruption stops the songs under way at their next block and cancels those not started.
+    workers = min(workers, len(files))                   # one file: no thread (nothing to overlap it with)
     pool = ThreadPoolExecutor(workers) if workers > 1 else None
     try:
         results = pool.map(one, files) if pool else map(one, files)

@@ -5,7 +5,9 @@ mono model one after the other, batches of 8 through `model.predict_on_batch`, h
 a Hann-weighted overlap-add, numpy STFT/ISTFT (the ISTFT a loop over frames), masks in the (bins, frames) layout.
 The new engine must give the same stems with the same settings (join 'overlap', overlap 0.5), and with its
 defaults (back-to-back patches, chosen in bench/results/speed.md) the same SDR against the clip's true stems to
-within 0.05 dB (BSSEval v4, as `stemsep evaluate` reports it)."""
+within 0.05 dB (BSSEval v4, as `stemsep evaluate` reports it). The engine before ran mono models only, so the
+comparison runs the first built-in model, `drums_accompaniment_v1` (mono, STFT 2048/512; the default model since
+2026-12-03 is a stereo one, whose stems are compared with the v1 model's in bench/results/model_shape.md)."""
 from pathlib import Path
 import numpy as np
 import pytest
@@ -50,9 +52,9 @@ def reference_separate(model, cfg, y):
 
 @pytest.fixture(scope='module')
 def clip():
-    from stemsep.predict import load_separator, default_model_path
+    from stemsep.predict import load_separator
     from stemsep.evaluate import load_song
-    model, cfg = load_separator(default_model_path())
+    model, cfg = load_separator('drums_accompaniment_v1')
     mix, refs = load_song(CLIP, cfg)                          # mixture = the sum of the clip's stems
     return model, cfg, mix, refs
 
