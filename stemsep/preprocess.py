@@ -174,6 +174,7 @@ def assign_splits(names:list,          # song names
 import h5py
 
 _ROW_SETS = ('mixture', 'targets', 'song', 'segment', 'split')
+_SONG_SETS = ('song_rows', 'song_samples', 'song_split')   # one entry a song; `songs` is written last, as the commit
 FORMAT = 'stemsep-patches-1'
 
 class PatchWriter:
@@ -209,9 +210,14 @@ class PatchWriter:
         f.flush()
 
     def _drop_uncommitted(self):
-        "Shrink the row datasets to the rows of committed songs (a crash may have left more)."
-        n = int(self.f['song_rows'][:, 1].sum()) if len(self.f['song_rows']) else 0
-        for name in _ROW_SETS: self.f[name].resize(n, axis=0)
+        "Shrink every dataset to the committed songs (a crash or Ctrl-C may have left a song half written)."
+        f = self.f
+        names = [s.decode() if isinstance(s, bytes) else s for s in f['songs'][:]]
+        k = next((i for i, s in enumerate(names) if not s), len(names))   # `songs` resized, name not yet set
+        k = min(k, *(len(f[ds]) for ds in _SONG_SETS))
+        for ds in (*_SONG_SETS, 'songs'): f[ds].resize(k, axis=0)
+        n = int(f['song_rows'][:k, 1].sum()) if k else 0
+        for ds in _ROW_SETS: f[ds].resize(n, axis=0)
 
     @property
     def n_rows(self)->int: return len(self.f['song_rows']) and int(self.f['song_rows'][:, 1].sum())

@@ -106,7 +106,7 @@ def test_separate_enospc(work, tmp_path):
     "Simulated full disk during separation: one line per input that fails, earlier outputs intact, no temp files."
     files = [work/'in'/f'song{k}.wav' for k in range(3)]
     out = tmp_path/'out'
-    p = run_cli('separate', '-m', work/'model', '-o', out, '--block-seconds', '2', *files,
+    p = run_cli('separate', '-m', work/'model', '-o', out, '--block-seconds', '2', '--jobs', '1', *files,
                 prefix=enospc('soundfile', 'SoundFile.write', 8))  # 4 blocks x 2 outputs a song: song0 fits
     assert p.returncode == 1 and 'Traceback' not in p.stderr, p.stderr
     errs = [l for l in p.stderr.replace('\r', '\n').splitlines() if l.startswith('stemsep: error:')]
@@ -114,6 +114,21 @@ def test_separate_enospc(work, tmp_path):
     check_outputs(out, ['song0'])
     assert not [f for f in out.rglob('*') if f.is_file() and f.name.startswith('.')]   # temporary files removed
     print(f"separate ENOSPC: {errs[0]}")
+
+
+def test_separate_enospc_two_in_flight(work, tmp_path):
+    "The same full disk with two songs in flight (the default): whichever songs fail say so, no song is half written."
+    files = [work/'in'/f'song{k}.wav' for k in range(3)]
+    out = tmp_path/'out'
+    p = run_cli('separate', '-m', work/'model', '-o', out, '--block-seconds', '2', '--jobs', '2', *files,
+                prefix=enospc('soundfile', 'SoundFile.write', 8))
+    assert p.returncode == 1 and 'Traceback' not in p.stderr, p.stderr
+    errs = [l for l in p.stderr.replace('\r', '\n').splitlines() if l.startswith('stemsep: error:')]
+    assert 1 <= len(errs) <= 3 and all('cannot write (No space left on device)' in l for l in errs), errs
+    failed = {f.stem for f in files if any(f"/{f.stem}/" in l for l in errs)}
+    assert len(failed) == len(errs), errs                                   # one line per song that failed
+    check_outputs(out, sorted({f.stem for f in files} - failed))            # the others are whole
+    assert not [f for f in out.rglob('*') if f.is_file() and f.name.startswith('.')]
 
 
 def test_preprocess_enospc(tmp_path):
