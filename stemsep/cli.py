@@ -91,7 +91,7 @@ def _synth_command(args)->int:
     if args.list: return _list_instruments(args.soundfonts, args.drumkits)
     if args.out is None: raise StemsepError("stemsep synth: give the output folder OUT (or --list)", exit_code=2)
     s = render_dataset(args.out, args.songs, args.seconds, midi_dir=args.midi, soundfonts=args.soundfonts, drumkits=args.drumkits, seed=args.seed,
-                       workers=default_workers(args.workers), effects=args.effects, vocals=args.vocals, drum_layers=args.drum_layers,
+                       workers=default_workers(args.workers), effects=args.effects, vocals=args.vocals, singer=args.singer, drum_layers=args.drum_layers,
                        n_channels=args.channels, force=args.force)
     for msg in s['midi_failed'].values(): print(f"SKIPPED {msg}")
     for msg in s['failed'].values(): print(f"FAILED {msg}")
@@ -128,6 +128,10 @@ def add_synth(subparsers, # from `ArgumentParser.add_subparsers`
     p.add_argument('--vocals', type=float, default=0., metavar='P',
                    help='chance per song (0-1) that a synthetic singer performs the melody as an extra Vocals stem '
                         '(real songs have singers; a model that never heard one confuses their consonants with drums)')
+    p.add_argument('--singer', choices=('speech', 'formant', 'mix'), default='speech',
+                   help='the singer of --vocals: speech (default: English words spoken by eSpeak NG, re-pitched and '
+                        'stretched onto the notes with the WORLD vocoder), formant (a vowel synthesiser, faster, no words) '
+                        'or mix (either, drawn per song)')
     add_options(p, 'drum_layers', drum_layers=dict(help='chance per drum track (0-1) of synthetic kick and snare layers with random pitch and decay ' '(General MIDI kits are few and short; real kicks ring where the bass plays)'))
     add_options(p, 'channels', channels=dict(default=1, help='1 mono; 2 stereo with random pan and width per stem'))
     add_options(p, 'force', force=dict(help='re-render songs that exist'))

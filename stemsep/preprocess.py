@@ -186,8 +186,12 @@ class PatchWriter:
         self.path, self.cfg = Path(path), cfg
         if self.path.exists():
             self.f = h5py.File(self.path, 'r+')
-            check_compatible(cfg, read_h5_config(self.path, self.f), what=str(self.path))
-            self._drop_uncommitted()
+            try:
+                check_compatible(cfg, read_h5_config(self.path, self.f), what=str(self.path))
+                self._drop_uncommitted()
+                self._probe()
+            except BaseException:
+                self.f.close(); raise
         else:
             self.f = h5py.File(self.path, 'w')
             self._create(compression)
@@ -218,6 +222,14 @@ class PatchWriter:
         for ds in (*_SONG_SETS, 'songs'): f[ds].resize(k, axis=0)
         n = int(f['song_rows'][:k, 1].sum()) if k else 0
         for ds in _ROW_SETS: f[ds].resize(n, axis=0)
+
+    def _probe(self):
+        "Grow every dataset by one entry and shrink it back: a file a kill left damaged fails here, not in the middle of a run."
+        for ds in self.f.values():
+            n = len(ds); ds.resize(n + 1, axis=0)
+            ds[n] = 'probe' if h5py.check_string_dtype(ds.dtype) else np.zeros(ds.shape[1:], ds.dtype)
+            self.f.flush(); ds.resize(n, axis=0)
+        self.f.flush()
 
     @property
     def n_rows(self)->int: return len(self.f['song_rows']) and int(self.f['song_rows'][:, 1].sum())
@@ -302,8 +314,9 @@ def _open_writer(h5_path:Path, partial:Path, cfg:StemsepConfig, force:bool, comp
             raise StemsepError(f"{partial}: locked by another process (is another `stemsep preprocess` writing it?); "
                                "wait for it or stop it, then rerun") from None
         except Exception as e:
-            log(f"{partial}: unreadable after an interruption ({type(e).__name__}); starting it again from the cache")
+            log(f"{partial}: damaged by an interruption ({type(e).__name__}: {str(e)[:120]}); starting it again from the cache")
             partial.unlink()
+            if h5_path.exists() and not force: shutil.copyfile(h5_path, partial)    # appending: the finished songs stay
     return PatchWriter(partial, cfg, compression)
 
 def _stored_songs(h5_path:Path)->set:

@@ -11,7 +11,7 @@ from .config import StemsepConfig, StemsepError
 from .utils import atomic_path, map_jobs, make_dir, require_extra
 from .audio import write_audio, load_audio
 from .composer import compose_song, scan_midi, midi_excerpt
-from .voices import melody_notes, sing, drum_hits
+from .voices import melody_notes, sing, sing_speech, drum_hits
 
 # %% auto #0
 __all__ = ['GM_CLASSES', 'DRUM_PROGRAM', 'SOUNDFONT_DIRS', 'HYDROGEN_DIRS', 'SOUNDFONT_EXTS', 'TARGET_LUFS', 'TARGET_PEAK_DB',
@@ -373,7 +373,8 @@ def render_song(out,                      # data set folder; the song goes to ou
                 drumkits:list|None=None,  # kits from `find_instruments`, one drawn per drum track; None: drums play on their stem's SoundFont
                 seed:int=0,               # data set seed
                 effects:bool=False,       # random per-stem effects and gains
-                vocals:float=0.,          # chance that a synthetic singer (`sing`) performs the melody as a `Vocals` stem
+                vocals:float=0.,          # chance that a synthetic singer performs the melody as a `Vocals` stem
+                singer:str='speech',      # 'speech': eSpeak NG words re-pitched (`sing_speech`); 'formant': `sing`; 'mix': either, drawn per song
                 drum_layers:float=0.,     # chance per drum track of synthetic kick and snare layers (`drum_hits`)
                 n_channels:int=1,         # 1 mono, 2 stereo with random pan and width
                 sr:int=44100,             # sample rate, Hz
@@ -436,7 +437,9 @@ def render_song(out,                      # data set folder; the song goes to ou
     if melody:
         from symusic import Track, Note
         sid = f"S{len(score.tracks):02d}"
-        y, vdesc = sing(melody, n, sr, vrng)
+        speech = singer == 'speech' or (singer == 'mix' and vrng.random() < 0.5)
+        y, vdesc = sing_speech(melody, n, sr, vrng) if speech else sing(melody, n, sr, vrng)
+        vdesc.setdefault('engine', 'formant')
         chain = random_effects(vrng, 'Vocals') if effects else []
         gain_db = float(vrng.uniform(0, 6))            # singers sit on top of the band
         pan = float(vrng.uniform(-0.1, 0.1)) if n_channels == 2 else 0.
@@ -497,13 +500,16 @@ def render_dataset(out,                       # data set folder (created)
                    workers:int=1,             # parallel processes
                    effects:bool=False,        # random per-stem effects and gains
                    vocals:float=0.,           # chance per song of a synthetic singer on the melody (a `Vocals` stem)
+                   singer:str='speech',       # 'speech' (eSpeak NG words, re-pitched), 'formant' or 'mix' (`render_song`)
                    drum_layers:float=0.,      # chance per drum track of synthetic kick and snare layers
                    n_channels:int=1,          # 1 mono, 2 stereo with random pan/width
                    force:bool=False,          # re-render songs that exist
                    progress:bool=True,        # show a progress bar
                   )->dict:                    # summary: written, done, failed, midi_failed, audio_s, seconds, speed
     "Render a Slakh-format data set of `n_songs` songs."
-    require_extra('synth', 'symusic', 'pretty_midi', *(['pedalboard'] if effects else []))
+    if singer not in ('speech', 'formant', 'mix'): raise StemsepError(f"--singer {singer}: choose speech, formant or mix", exit_code=2)
+    require_extra('synth', 'symusic', 'pretty_midi', *(['pedalboard'] if effects else []),
+                  *(['espeakng_loader', 'pyworld'] if vocals and singer != 'formant' else []))
     if n_songs < 1 or seconds <= 0: raise StemsepError(f"--songs {n_songs} and --seconds {seconds} must be positive", exit_code=2)
     if n_channels not in (1, 2): raise StemsepError(f"--channels {n_channels}: must be 1 or 2", exit_code=2)
     for flag, p in (('--vocals', vocals), ('--drum-layers', drum_layers)):
@@ -515,7 +521,8 @@ def render_dataset(out,                       # data set folder (created)
     midi_files, midi_failed = scan_midi(midi_dir) if midi_dir else (None, {})
     out = make_dir(out)
     jobs = [dict(out=out, index=i, seconds=seconds, midi_files=midi_files, soundfonts=soundfonts, drumkits=kits, seed=seed,
-                 effects=effects, vocals=vocals, drum_layers=drum_layers, n_channels=n_channels, force=force) for i in range(n_songs)]
+                 effects=effects, vocals=vocals, singer=singer, drum_layers=drum_layers, n_channels=n_channels, force=force)
+            for i in range(n_songs)]
     summary = dict(out=str(out), written=[], done=[], failed={}, midi_failed=midi_failed, audio_s=0., stems=0)
     t0 = time.time()
     for r in map_jobs(_render_one, jobs, workers, 'synth', progress):

@@ -7,9 +7,10 @@ from __future__ import annotations
 import time
 import numpy as np
 from .audio import stft, istft
+from .config import StemsepError
 
 # %% auto #0
-__all__ = ['melody_notes', 'sing', 'drum_hits']
+__all__ = ['melody_notes', 'sing', 'speak', 'sing_speech', 'drum_hits']
 
 # %% ../nbs/08b_voices.ipynb #240277e4
 _VOWELS = {'a': (730, 1090, 2440), 'e': (530, 1840, 2480), 'i': (270, 2290, 3010), 'o': (570, 840, 2410),
@@ -122,6 +123,140 @@ def sing(notes:list,         # [(start_s, end_s, midi_pitch)], monophonic (`melo
         w = np.where(fr)[0]; ramp = np.linspace(0.3, 1, len(w)) if fricative else np.linspace(1, 0.2, len(w))
         S[:, w] += level*shape[:, None]*ramp*np.exp(2j*np.pi*rng.random((len(f), len(w))))
     y = istft(S[None], cfg, n_samples)[0]
+    return (y/max(np.abs(y).max(), 1e-9)*0.5).astype(np.float32), desc
+
+# %% ../nbs/08b_voices.ipynb #a002176d
+import json
+
+_LYRICS = ('love', 'baby', 'night', 'heart', 'oh', 'yeah', 'fire', 'home', 'away', 'tonight', 'never', 'dream', 'light',
+           'go', 'stay', 'feel', 'alone', 'time', 'say', 'know', 'you', 'me', 'my', 'hold', 'run', 'sky', 'rain', 'down',
+           'way', 'all', 'so', 'high', 'fly', 'burn', 'cry', 'dance', 'free', 'mind', 'sun', 'can', 'we', 'be', 'the',
+           'world', 'tell', 'no', 'let', 'come', 'with', 'need', 'want', 'shine', 'fall', 'star', 'town', 'road', 'blue')
+_HOLD = ('oh', 'ah', 'ooh', 'ay', 'ee', 'whoa')         # a vowel alone: some legato notes are sung on one
+_FEMALE = tuple(f'en+f{k}' for k in range(1, 6)) + ('en-us+f2', 'en-us+f4')
+_MALE = tuple(f'en+m{k}' for k in range(1, 8)) + ('en-us', 'en-us+m3')
+_FRAME_MS = 5.0                                          # WORLD's frame period
+
+# eSpeak NG keeps state between utterances (its noise generators, its wave generator), so one process saying the same
+# word twice does not give the same samples; a fresh process saying the same words in the same order does. So each song's
+# words are spoken by a fresh process: renders stay identical from the seed.
+_SPEAK = r"""
+import ctypes, json, sys, numpy as np, espeakng_loader
+words, voice = json.loads(sys.stdin.read())
+lib, libc = ctypes.CDLL(espeakng_loader.get_library_path()), ctypes.CDLL(None)
+sr = lib.espeak_Initialize(2, 0, espeakng_loader.get_data_path().encode(), 0)      # 2: synchronous, no audio device
+if sr <= 0: sys.exit(f'eSpeak NG did not start (data at {espeakng_loader.get_data_path()})')
+chunks = []
+def collect(wav, n, events):
+    if n > 0: chunks.append(np.ctypeslib.as_array(wav, shape=(n,)).copy())
+    return 0
+callback = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.c_void_p)(collect)
+lib.espeak_SetSynthCallback(callback)
+if lib.espeak_SetVoiceByName(voice.encode()) != 0: sys.exit(f'no eSpeak NG voice {voice!r}')
+lib.espeak_SetParameter(1, 130, 0); lib.espeak_SetParameter(4, 0, 0)                # words a minute; monotone
+out = sys.stdout.buffer; out.write(np.int64(sr).tobytes())
+for w in words:
+    chunks.clear(); lib.espeak_ng_SetRandSeed(ctypes.c_long(1)); libc.srand(1)
+    text = w.encode(); lib.espeak_Synth(text, len(text) + 1, 0, 1, 0, 0, None, None); lib.espeak_Synchronize()
+    y = np.concatenate(chunks).astype(np.int16) if chunks else np.zeros(0, np.int16)
+    out.write(np.int64(len(y)).tobytes()); out.write(y.tobytes())
+"""
+
+def speak(words:list,   # words to say, in order
+          voice:str,    # an eSpeak NG voice, e.g. 'en+f3'
+         )->tuple:      # (sample rate, [float64 speech (samples,) per word])
+    "`words` spoken one by one by eSpeak NG (the `espeakng-loader` wheel, through its C API) in a fresh process."
+    import subprocess, sys
+    from importlib.util import find_spec
+    if find_spec('espeakng_loader') is None or find_spec('pyworld') is None:
+        raise StemsepError("the speech singer needs espeakng-loader and pyworld-prebuilt: pip install 'stemsep[synth]' "
+                           "(or use the formant singer: --singer formant)")
+    p = subprocess.run([sys.executable, '-c', _SPEAK], input=json.dumps([list(words), voice]).encode(), capture_output=True)
+    if p.returncode != 0:
+        why = (p.stderr.decode(errors='replace').strip().splitlines() or ['no message'])[-1]
+        raise StemsepError(f"eSpeak NG failed ({why})")
+    buf, pos, clips = p.stdout, 8, []
+    sr = int(np.frombuffer(buf[:8], np.int64)[0])
+    for _ in words:
+        n = int(np.frombuffer(buf[pos:pos + 8], np.int64)[0]); pos += 8
+        clips.append(np.frombuffer(buf[pos:pos + 2*n], np.int16).astype(np.float64)/32768); pos += 2*n
+    return sr, clips
+
+def _analyse(y:np.ndarray, fs:int):
+    "WORLD analysis of one spoken word: F0 (frames,), spectral envelope and aperiodicity (frames, fft/2+1)."
+    import pyworld as pw
+    f0, t = pw.dio(y, fs, frame_period=_FRAME_MS)
+    f0 = pw.stonemask(y, f0, t, fs)
+    return f0, pw.cheaptrick(y, f0, t, fs), pw.d4c(y, f0, t, fs)
+
+def _note_frames(f0:np.ndarray, n_note:int)->tuple:
+    "Frame indices that sing a word over `n_note` frames: onset consonant and coda as spoken, the vowel's middle stretched."
+    voiced = np.where(f0 > 0)[0]
+    v0, v1 = voiced[0], voiced[-1] + 1
+    onset, coda = np.arange(max(0, v0 - 20), v0), np.arange(v1, min(len(f0), v1 + 16))   # <= 100 ms, <= 80 ms
+    a, b = v0 + (v1 - v0)//5, v1 - (v1 - v0)//5          # first and last fifth of the vowel: transitions, natural speed
+    n_mid = max(1, n_note - len(coda) - (a - v0) - (v1 - b))
+    mid = np.round(np.linspace(a, max(a, b - 1), n_mid)).astype(int)
+    return np.concatenate([onset, np.arange(v0, a), mid, np.arange(b, v1), coda]).astype(int), len(onset)
+
+def sing_speech(notes:list,     # [(start_s, end_s, midi_pitch)], monophonic (`melody_notes`)
+                n_samples:int,  # length of the result
+                sr:int,         # sample rate, Hz
+                rng,            # `np.random.Generator`: voice, words and expression are drawn from it
+               )->tuple:        # (float32 audio (n_samples,), description dict)
+    "A singer made of speech: one eSpeak NG word per note, re-pitched and stretched to the note with WORLD."
+    import pyworld as pw
+    from math import gcd
+    from scipy.signal import butter, resample_poly, sosfiltfilt
+    female = rng.random() < 0.5
+    centre = 67 if female else 57                           # G4 / A3, as the formant singer
+    shift = 12*int(np.round((centre - np.median([p for _, _, p in notes]))/12)) if notes else 0
+    voice = str(rng.choice(_FEMALE if female else _MALE))
+    tract = rng.uniform(0.93, 1.08)                         # vocal-tract length, on top of the voice's own
+    vib_rate, vib_depth = rng.uniform(4.5, 6.5), rng.uniform(10, 60)      # Hz, cents
+    breath, glide = rng.uniform(0, 0.3), rng.uniform(0.02, 0.08)
+    brightness = rng.uniform(2, 6)                          # dB per octave above 1.5 kHz
+    lyrics, prev_end = [], -1.
+    for s, e, p in notes:                                  # a word per note; legato notes are sometimes a vowel alone
+        lyrics.append(str(rng.choice(_HOLD if s - prev_end < 0.05 and rng.random() < 0.35 else _LYRICS))); prev_end = e
+    vocabulary = list(dict.fromkeys(lyrics))
+    fs, clips = speak(vocabulary, voice) if notes else (22050, [])
+    hop = int(fs*_FRAME_MS/1000)
+    words = {w: _analyse(y, fs) if len(y) > fs//20 else None for w, y in zip(vocabulary, clips)}
+    out = np.zeros(int(n_samples*fs/sr) + fs)
+    freqs = np.fft.rfftfreq(pw.get_cheaptrick_fft_size(fs), 1/fs)
+    tilt = (10**(brightness*np.log2(np.maximum(freqs, 1500)/1500)/20))**2    # on the power envelope
+    sung, prev_end, prev_hz = [], -1., None
+    for (s, e, p), word in zip(notes, lyrics):
+        legato = s - prev_end < 0.05
+        if words[word] is None or (words[word][0] > 0).sum() < 4: continue
+        f0, sp, ap = words[word]
+        idx, n_onset = _note_frames(f0, max(4, int((e - s)*1000/_FRAME_MS)))
+        hz = 440*2**((p + shift - 69)/12)
+        tt = (np.arange(len(idx)) - n_onset)*_FRAME_MS/1000               # seconds from the note's start
+        contour = np.full(len(idx), hz)*2**(vib_depth*np.sin(2*np.pi*vib_rate*tt)*np.clip((tt - 0.2)/0.2, 0, 1)/1200)
+        if prev_hz is not None and legato:
+            g = max(1, min(int(glide*1000/_FRAME_MS), len(idx)//3))
+            contour[n_onset:n_onset + g] *= (prev_hz/hz)**(1 - np.arange(g)/g)
+        k = np.arange(sp.shape[1])
+        env = np.stack([np.interp(k/tract, k, row) for row in sp[idx]])*tilt
+        aper = np.clip(ap[idx] + breath*(1 - ap[idx])/2, 0, 1)
+        y = pw.synthesize(np.where(f0[idx] > 0, contour, 0.), env, aper, fs, _FRAME_MS)
+        y *= rng.uniform(0.6, 1.0)/max(np.sqrt(np.mean(y[n_onset*hop:]**2)), 1e-6)
+        start = int(s*fs) - n_onset*hop                     # the consonant comes before the beat, the vowel on it
+        y = y[max(0, -start):]; start = max(0, start); y = y[:len(out) - start]
+        fade = min(len(y), fs//100); y[len(y) - fade:] *= np.linspace(1, 0, fade)
+        out[start:start + len(y)] += y
+        prev_end, prev_hz = e, hz; sung.append(word)
+    if sung:
+        lowest = 440*2**((min(p for _, _, p in notes) + shift - 69)/12)
+        out = sosfiltfilt(butter(4, 0.8*lowest, 'highpass', fs=fs, output='sos'), out)   # nothing below the sung pitch
+    g = gcd(int(sr), int(fs))
+    y = resample_poly(out, int(sr)//g, fs//g)[:n_samples]
+    y = np.pad(y, (0, n_samples - len(y)))
+    desc = dict(engine='espeak-ng+world', voice=voice, female=bool(female), transpose=int(shift), notes=len(sung),
+                vibrato_cents=round(float(vib_depth), 1), breath=round(float(breath), 3),
+                brightness_db_per_octave=round(float(brightness), 1), lyrics=' '.join(sung[:16]))
     return (y/max(np.abs(y).max(), 1e-9)*0.5).astype(np.float32), desc
 
 # %% ../nbs/08b_voices.ipynb #c1de0e9a
