@@ -11,7 +11,7 @@ from .config import StemsepConfig, StemsepError
 from .utils import atomic_path, map_jobs, make_dir, require_extra
 from .audio import write_audio, load_audio
 from .composer import compose_song, scan_midi, midi_excerpt
-from .voices import melody_notes, sing, sing_speech, drum_hits
+from .voices import melody_notes, sing, sing_speech, drum_hits, _KICKS
 
 # %% auto #0
 __all__ = ['GM_CLASSES', 'DRUM_PROGRAM', 'SOUNDFONT_DIRS', 'HYDROGEN_DIRS', 'SOUNDFONT_EXTS', 'TARGET_LUFS', 'TARGET_PEAK_DB',

@@ -125,7 +125,7 @@ def sing(notes:list,         # [(start_s, end_s, midi_pitch)], monophonic (`melo
     y = istft(S[None], cfg, n_samples)[0]
     return (y/max(np.abs(y).max(), 1e-9)*0.5).astype(np.float32), desc
 
-# %% ../nbs/08b_voices.ipynb #a002176d
+# %% ../nbs/08b_voices.ipynb #66bdc0c9
 import json
 
 _LYRICS = ('love', 'baby', 'night', 'heart', 'oh', 'yeah', 'fire', 'home', 'away', 'tonight', 'never', 'dream', 'light',
