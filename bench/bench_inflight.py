@@ -4,7 +4,8 @@
 
 While one song's U-Net runs on TensorFlow's threads, another song's decode, STFT, ISTFT and WAV writing (numpy,
 soundfile: mostly one thread) can use the core the model leaves idle. Rounds interleave the settings; medians.
-Output: int16 WAVs (what `stemsep separate` writes by default)."""
+Output: int16 WAVs (what `stemsep separate` writes by default). With --songs 1 the one song's blocks are in flight
+instead (`separate_files` passes `blocks_in_flight`): python bench/bench_inflight.py --songs 1 --seconds 600 --rounds 3"""
 import argparse, os, statistics, sys, tempfile, time, shutil
 from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))

@@ -334,7 +334,8 @@ def add_separate(subparsers, # from `ArgumentParser.add_subparsers`
     add_options(p, 'force', force=dict(help='overwrite existing outputs'))
     p.add_argument('--skip-existing', action='store_true', help='skip inputs whose outputs all exist (resume a batch)')
     p.add_argument('-j', '--jobs', type=int, default=2, help='songs in flight at once: while the model works on one, the '
-                   'next is read and the last written (2: 1.2x faster on 2 CPU cores, bench/bench_inflight.py; 1: one at a time)')
+                   'next is read and the last written (2: 1.2x faster on 2 CPU cores, bench/bench_inflight.py; 1: one at a time); '
+                        'with one input file, its blocks (--block-seconds) in flight instead')
     return p
 
 # %% ../nbs/15_cli.ipynb #7ff65540

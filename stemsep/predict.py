@@ -296,25 +296,39 @@ def iter_separated(model,                     # a trained stemsep Keras model
                    block_s:float=60.,         # seconds per block
                    overlap_s:float|None=None, # cross-fade between blocks, seconds; None: one patch
                    progress=None,             # a tqdm bar to advance by the seconds of audio done, or None
+                   blocks_in_flight:int=1,    # blocks separated at once (threads); the audio is read and the pieces come out in order
                    **kwargs,                  # batch_size, join, overlap, wiener, power
                   ):   # yields (stems, channels, k) pieces, in order, k summing to n_samples
     "Separate a song block by block, cross-fading the blocks, so memory does not grow with its length."
+    from collections import deque
+    from concurrent.futures import ThreadPoolExecutor
     overlap = int(round((cfg.segment_s if overlap_s is None else overlap_s)*sr))
     block = max(int(round(block_s*sr)), 4*overlap, 1)
-    start, tail = 0, None
-    while True:
-        stop = min(start + block, n_samples)
-        out = separate_chunk(model, cfg, read(start, stop), sr, **kwargs)
-        if tail is not None:
-            fade = np.linspace(0, 1, overlap + 2, dtype=np.float32)[1:-1]
-            out[..., :overlap] = tail*(1 - fade) + out[..., :overlap]*fade
-        last = stop >= n_samples
-        piece = out if last else out[..., :out.shape[-1] - overlap]
-        if progress is not None: progress.update(piece.shape[-1]/sr)
-        yield piece
-        if last: return
-        tail = out[..., out.shape[-1] - overlap:]
-        start = stop - overlap
+    bounds, start = [], 0                      # (start, stop) of each block: each begins `overlap` before the last ends
+    while not bounds or bounds[-1][1] < n_samples:
+        bounds.append((start, min(start + block, n_samples))); start = bounds[-1][1] - overlap
+    in_flight = max(1, min(int(blocks_in_flight), len(bounds)))
+    pool = ThreadPoolExecutor(in_flight) if in_flight > 1 else None
+    def submit(a, b):                          # reads here, in this thread and in order (a reader is not thread-safe)
+        x = read(a, b)
+        if pool is None: return separate_chunk(model, cfg, x, sr, **kwargs)
+        return pool.submit(separate_chunk, model, cfg, x, sr, **kwargs)
+    try:
+        queue, tail = deque(), None
+        for k, (a, b) in enumerate(bounds):
+            while len(queue) < in_flight and len(queue) + k < len(bounds): queue.append(submit(*bounds[k + len(queue)]))
+            out = queue.popleft()
+            if pool is not None: out = out.result()
+            if tail is not None:
+                fade = np.linspace(0, 1, overlap + 2, dtype=np.float32)[1:-1]
+                out[..., :overlap] = tail*(1 - fade) + out[..., :overlap]*fade
+            last = k == len(bounds) - 1
+            piece = out if last else out[..., :out.shape[-1] - overlap]
+            if progress is not None: progress.update(piece.shape[-1]/sr)
+            yield piece
+            tail = None if last else out[..., out.shape[-1] - overlap:]
+    finally:
+        if pool is not None: pool.shutdown(wait=True, cancel_futures=True)
 
 def separate_array(model,                     # a keras model, or the path of a trained one
                    cfg:StemsepConfig|None,    # the model's configuration (None when `model` is a path)
@@ -540,7 +554,7 @@ def separate_file(model,                  # keras model, or path of a trained mo
                   force:bool=False,       # overwrite existing outputs
                   skip_existing:bool=False, # return at once if every output exists already
                   progress=True,          # a progress bar over the song's seconds, or a tqdm bar to advance (a whole job's)
-                  **kwargs,               # batch_size, join, overlap, wiener, power, block_s, overlap_s
+                  **kwargs,               # batch_size, join, overlap, wiener, power, block_s, overlap_s, blocks_in_flight
                  )->list:                 # the paths written
     "Separate one audio file and write the requested stems and mixes."
     import soundfile as sf
@@ -718,7 +732,8 @@ def separate_files(model,                # a loaded keras model
         except Exception as e: return None, f"stemsep: error: {path}: {type(e).__name__}: {e}"
     # One song at a time runs here, in this thread, so Ctrl-C and SIGTERM stop it where it is. With songs in flight on
     # threads, an interruption stops the songs under way at their next block and cancels those not started.
-    workers = min(workers, len(files))                   # one file: no thread (nothing to overlap it with)
+    if len(files) == 1 and workers > 1: kwargs.setdefault('blocks_in_flight', workers)   # one song: its blocks in flight instead
+    workers = min(workers, len(files))                   # one file: no thread for the song itself
     pool = ThreadPoolExecutor(workers) if workers > 1 else None
     try:
         results = pool.map(one, files) if pool else map(one, files)
