@@ -92,7 +92,7 @@ def readme_notebook(root:Path=ROOT)->Path:
 
 def make_readme(root:Path=ROOT, # the repository root
                 check:bool=False, # only compare: True when README.md is up to date
-               )->bool:          # whether README.md is (now) up to date
+               )->bool:          # whether README.md was up to date before (with `check`: is)
     "Write `README.md` from the readme notebook; with `check`, only say whether it is up to date."
     nb_path, readme = readme_notebook(root), root/'README.md'
     prefix = nb_path.parent.relative_to(root).as_posix() + '/' if nb_path.parent != root else ''
@@ -102,7 +102,7 @@ def make_readme(root:Path=ROOT, # the repository root
     tmp = readme.with_name(readme.name + '.tmp')
     tmp.write_text(text, encoding='utf-8')
     tmp.replace(readme)
-    return True
+    return False
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
