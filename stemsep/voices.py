@@ -190,14 +190,14 @@ def _analyse(y:np.ndarray, fs:int):
     return f0, pw.cheaptrick(y, f0, t, fs), pw.d4c(y, f0, t, fs)
 
 def _note_frames(f0:np.ndarray, n_note:int)->tuple:
-    "Frame indices that sing a word over `n_note` frames: onset consonant and coda as spoken, the vowel's middle stretched."
+    "Frame positions (fractional in the stretched part) that sing a word over `n_note` frames: onset and coda as spoken."
     voiced = np.where(f0 > 0)[0]
     v0, v1 = voiced[0], voiced[-1] + 1
     onset, coda = np.arange(max(0, v0 - 20), v0), np.arange(v1, min(len(f0), v1 + 16))   # <= 100 ms, <= 80 ms
     a, b = v0 + (v1 - v0)//5, v1 - (v1 - v0)//5          # first and last fifth of the vowel: transitions, natural speed
     n_mid = max(1, n_note - len(coda) - (a - v0) - (v1 - b))
-    mid = np.round(np.linspace(a, max(a, b - 1), n_mid)).astype(int)
-    return np.concatenate([onset, np.arange(v0, a), mid, np.arange(b, v1), coda]).astype(int), len(onset)
+    mid = np.linspace(a, max(a, b - 1), n_mid)           # the vowel's middle, slowed down: frames in between interpolated
+    return np.concatenate([onset, np.arange(v0, a), mid, np.arange(b, v1), coda]).astype(float), len(onset)
 
 def sing_speech(notes:list,     # [(start_s, end_s, midi_pitch)], monophonic (`melody_notes`)
                 n_samples:int,  # length of the result
@@ -216,6 +216,7 @@ def sing_speech(notes:list,     # [(start_s, end_s, midi_pitch)], monophonic (`m
     vib_rate, vib_depth = rng.uniform(4.5, 6.5), rng.uniform(10, 60)      # Hz, cents
     breath, glide = rng.uniform(0, 0.3), rng.uniform(0.02, 0.08)
     brightness = rng.uniform(2, 6)                          # dB per octave above 1.5 kHz
+    drift, drift_rate, tremolo = rng.uniform(0.005, 0.025), rng.uniform(0.3, 1.2), rng.uniform(0, 0.2)
     lyrics, prev_end = [], -1.
     for s, e, p in notes:                                  # a word per note; legato notes are sometimes a vowel alone
         lyrics.append(str(rng.choice(_HOLD if s - prev_end < 0.05 and rng.random() < 0.35 else _LYRICS))); prev_end = e
@@ -231,16 +232,23 @@ def sing_speech(notes:list,     # [(start_s, end_s, midi_pitch)], monophonic (`m
         legato = s - prev_end < 0.05
         if words[word] is None or (words[word][0] > 0).sum() < 4: continue
         f0, sp, ap = words[word]
-        idx, n_onset = _note_frames(f0, max(4, int((e - s)*1000/_FRAME_MS)))
+        pos, n_onset = _note_frames(f0, max(4, int((e - s)*1000/_FRAME_MS)))
+        lo = np.floor(pos).astype(int); hi = np.minimum(lo + 1, len(f0) - 1); w = (pos - lo)[:, None]
+        idx = np.round(pos).astype(int)
         hz = 440*2**((p + shift - 69)/12)
         tt = (np.arange(len(idx)) - n_onset)*_FRAME_MS/1000               # seconds from the note's start
-        contour = np.full(len(idx), hz)*2**(vib_depth*np.sin(2*np.pi*vib_rate*tt)*np.clip((tt - 0.2)/0.2, 0, 1)/1200)
+        vibrato = np.sin(2*np.pi*vib_rate*tt)*np.clip((tt - 0.2)/0.2, 0, 1)   # grows in after the attack
+        contour = np.full(len(idx), hz)*2**(vib_depth*vibrato/1200)
         if prev_hz is not None and legato:
             g = max(1, min(int(glide*1000/_FRAME_MS), len(idx)//3))
             contour[n_onset:n_onset + g] *= (prev_hz/hz)**(1 - np.arange(g)/g)
         k = np.arange(sp.shape[1])
-        env = np.stack([np.interp(k/tract, k, row) for row in sp[idx]])*tilt
-        aper = np.clip(ap[idx] + breath*(1 - ap[idx])/2, 0, 1)
+        env = np.exp((1 - w)*np.log(sp[lo] + 1e-16) + w*np.log(sp[hi] + 1e-16))      # between frames, in log power
+        length = tract*(1 + drift*np.sin(2*np.pi*drift_rate*tt + rng.uniform(0, 2*np.pi)))   # the vowel moves a little
+        env = np.stack([np.interp(k/f, k, row) for f, row in zip(length, env)])*tilt
+        env *= ((1 + tremolo*vibrato)**2)[:, None]        # a sung vibrato swells the level too
+        aper = (1 - w)*ap[lo] + w*ap[hi]
+        aper = np.clip(aper + breath*(1 - aper)/2, 0, 1)
         y = pw.synthesize(np.where(f0[idx] > 0, contour, 0.), env, aper, fs, _FRAME_MS)
         y *= rng.uniform(0.6, 1.0)/max(np.sqrt(np.mean(y[n_onset*hop:]**2)), 1e-6)
         start = int(s*fs) - n_onset*hop                     # the consonant comes before the beat, the vowel on it
