@@ -13,9 +13,11 @@
 #   call 2+: RUNS=V WEIGHTS_V=... SEED=94 LR=0.0003 bash bench/gpu_four.sh   (the winner alone: ~6.5 min a call)
 # Run from the repo root with .whl/ and gpu_carry/ carried (bash bench/gpu_carry.sh blackpearl: the speech singer's
 # eSpeak NG and WORLD come with it). Size: tracked files 38.5 MB (two built-in models), .whl 13.9 MB, gpu_carry 15.9 MB
-# make 68.3 MB, over the 64-MiB limit: the call does not need drums_accompaniment_v1, so its model.npz travels emptied
-# (`: > stemsep/assets/drums_accompaniment_v1/model.npz`, and `git checkout` it after the call), or holds the weights a
-# later call continues from (WEIGHTS_V=stemsep/assets/drums_accompaniment_v1/model.npz).
+# make 68.3 MB, over the 64-MiB limit. No call needs drums_accompaniment_v1: its model.npz travels emptied
+# (`: > stemsep/assets/drums_accompaniment_v1/model.npz`; `git checkout stemsep/assets` after the call). A later call
+# needs only the weights it continues from, so they travel in place of the built-in model's file:
+#   cat V.npz.part* > /tmp/V.npz; cp /tmp/V.npz stemsep/assets/drums_accompaniment/model.npz
+#   then RUNS=V WEIGHTS_V=stemsep/assets/drums_accompaniment/model.npz ... (the preprocess configuration comes from it)
 set -u
 N_MIDI=${N_MIDI:-150}; N_COMP=${N_COMP:-60}; SECS=${SECS:-30}; DEADLINE=${DEADLINE:-555}; SEED=${SEED:-93}
 BATCH=${BATCH:-16}; LR=${LR:-0.0005}; N_TEST=${N_TEST:-8}; SCORE_S=${SCORE_S:-80}; VOCALS=${VOCALS:-0.85}
@@ -30,7 +32,9 @@ GM=${SF%% *}; AVL=$(ls $STATE/debs/usr/share/sounds/sf2/*.sf2 $STATE/debs/*.sf2 
 stamp "kits: GM=$GM AVL=[$AVL]; singer check: $(python3 -c 'import espeakng_loader, pyworld; print("eSpeak NG + WORLD")' 2>&1 | tail -1)"
 unpack_midi $STATE
 singer(){ case $1 in V) echo speech;; F) echo formant;; esac; }
-python3 bench/init_stems.py $INIT $STATE/init.npz drums=drums bass=accompaniment vocals=accompaniment other=accompaniment 2>&1 | tail -1
+if [ -n "${WEIGHTS_V:-}${WEIGHTS_F:-}" ]; then    # a later call: the four-stem weights give the configuration
+  python3 bench/init_stems.py ${WEIGHTS_V:-$WEIGHTS_F} $STATE/init.npz drums=drums bass=bass vocals=vocals other=other 2>&1 | tail -1
+else python3 bench/init_stems.py $INIT $STATE/init.npz drums=drums bass=accompaniment vocals=accompaniment other=accompaniment 2>&1 | tail -1; fi
 declare -A START
 for r in $RUNS; do w=WEIGHTS_$r; START[$r]=${!w:-$STATE/init.npz}; stamp "run $r ($(singer $r) singer) starts from ${START[$r]}"; done
 NR=$(echo $RUNS | wc -w); W=$(( 14/NR ))
