@@ -143,7 +143,8 @@ _FRAME_MS = 5.0                                          # WORLD's frame period
 _SPEAK = r"""
 import ctypes, json, sys, numpy as np, espeakng_loader
 words, voice = json.loads(sys.stdin.read())
-lib, libc = ctypes.CDLL(espeakng_loader.get_library_path()), ctypes.CDLL(None)
+lib = ctypes.CDLL(espeakng_loader.get_library_path())
+libc = ctypes.cdll.msvcrt if sys.platform == 'win32' else ctypes.CDLL(None)   # eSpeak also draws from libc's rand()
 sr = lib.espeak_Initialize(2, 0, espeakng_loader.get_data_path().encode(), 0)      # 2: synchronous, no audio device
 if sr <= 0: sys.exit(f'eSpeak NG did not start (data at {espeakng_loader.get_data_path()})')
 chunks = []
