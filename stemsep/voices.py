@@ -218,9 +218,10 @@ def sing_speech(notes:list,     # [(start_s, end_s, midi_pitch)], monophonic (`m
     breath, glide = rng.uniform(0, 0.3), rng.uniform(0.02, 0.08)
     brightness = rng.uniform(2, 6)                          # dB per octave above 1.5 kHz
     drift, drift_rate, tremolo = rng.uniform(0.005, 0.025), rng.uniform(0.3, 1.2), rng.uniform(0, 0.2)
-    lyrics, prev_end = [], -1.
+    verse = rng.choice(_LYRICS, size=int(rng.integers(6, 14)), replace=False)   # songs repeat their words (and each
+    lyrics, prev_end = [], -1.                             # new word costs a WORLD analysis)
     for s, e, p in notes:                                  # a word per note; legato notes are sometimes a vowel alone
-        lyrics.append(str(rng.choice(_HOLD if s - prev_end < 0.05 and rng.random() < 0.35 else _LYRICS))); prev_end = e
+        lyrics.append(str(rng.choice(_HOLD if s - prev_end < 0.05 and rng.random() < 0.35 else verse))); prev_end = e
     vocabulary = list(dict.fromkeys(lyrics))
     fs, clips = speak(vocabulary, voice) if notes else (22050, [])
     hop = int(fs*_FRAME_MS/1000)
@@ -246,7 +247,9 @@ def sing_speech(notes:list,     # [(start_s, end_s, midi_pitch)], monophonic (`m
         k = np.arange(sp.shape[1])
         env = np.exp((1 - w)*np.log(sp[lo] + 1e-16) + w*np.log(sp[hi] + 1e-16))      # between frames, in log power
         length = tract*(1 + drift*np.sin(2*np.pi*drift_rate*tt + rng.uniform(0, 2*np.pi)))   # the vowel moves a little
-        env = np.stack([np.interp(k/f, k, row) for f, row in zip(length, env)])*tilt
+        q = np.minimum(k[None, :]/length[:, None], k[-1])              # each frame's bins read from k/length (linear)
+        i0 = np.minimum(q.astype(int), k[-1] - 1); frac = q - i0
+        env = (np.take_along_axis(env, i0, 1)*(1 - frac) + np.take_along_axis(env, i0 + 1, 1)*frac)*tilt
         env *= ((1 + tremolo*vibrato)**2)[:, None]        # a sung vibrato swells the level too
         aper = (1 - w)*ap[lo] + w*ap[hi]
         aper = np.clip(aper + breath*(1 - aper)/2, 0, 1)
