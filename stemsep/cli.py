@@ -18,7 +18,7 @@ from .predict import (_check_collisions, _check_options, _expand_inputs, _mix_na
                              DEFAULT_MODEL, default_model_path, describe_models, load_separator, output_paths,
                              parse_mix, select_device, separate_file, separate_files)
 from .evaluate import evaluate_folder
-from .synth import _list_instruments, render_dataset, SOUNDFONT_DIRS
+from .synth import _list_instruments, render_dataset, SINGERS, SOUNDFONT_DIRS
 from .pipeline import DEMO_SONG, LAYOUT, PipelineHandler, run_demo
 
 # %% auto #0
@@ -128,7 +128,7 @@ def add_synth(subparsers, # from `ArgumentParser.add_subparsers`
     p.add_argument('--vocals', type=float, default=0., metavar='P',
                    help='chance per song (0-1) that a synthetic singer performs the melody as an extra Vocals stem '
                         '(real songs have singers; a model that never heard one confuses their consonants with drums)')
-    p.add_argument('--singer', choices=('speech', 'formant', 'mix'), default='speech',
+    p.add_argument('--singer', choices=SINGERS, default='speech',
                    help='the singer of --vocals: speech (default: English words spoken by eSpeak NG, re-pitched and '
                         'stretched onto the notes with the WORLD vocoder), formant (a vowel synthesiser, faster, no words) '
                         'or mix (either, drawn per song)')

@@ -313,6 +313,7 @@ def iter_separated(model,                     # a trained stemsep Keras model
         x = read(a, b)
         if pool is None: return separate_chunk(model, cfg, x, sr, **kwargs)
         return pool.submit(separate_chunk, model, cfg, x, sr, **kwargs)
+    fade = np.linspace(0, 1, overlap + 2, dtype=np.float32)[1:-1]   # the cross-fade of every block boundary
     try:
         queue, tail = deque(), None
         for k, (a, b) in enumerate(bounds):
@@ -320,7 +321,6 @@ def iter_separated(model,                     # a trained stemsep Keras model
             out = queue.popleft()
             if pool is not None: out = out.result()
             if tail is not None:
-                fade = np.linspace(0, 1, overlap + 2, dtype=np.float32)[1:-1]
                 out[..., :overlap] = tail*(1 - fade) + out[..., :overlap]*fade
             last = k == len(bounds) - 1
             piece = out if last else out[..., :out.shape[-1] - overlap]

@@ -15,9 +15,10 @@ from .voices import melody_notes, sing, sing_speech, drum_hits, _KICKS
 
 # %% auto #0
 __all__ = ['GM_CLASSES', 'DRUM_PROGRAM', 'SOUNDFONT_DIRS', 'HYDROGEN_DIRS', 'SOUNDFONT_EXTS', 'TARGET_LUFS', 'TARGET_PEAK_DB',
-           'inst_class', 'program_name', 'default_soundfont', 'integrated_loudness', 'render_track', 'random_effects',
-           'apply_effects', 'pan_width', 'soundfont_presets', 'soundfont_kit', 'gm_drum_note', 'load_hydrogen_kit',
-           'play_hydrogen', 'render_drums', 'find_instruments', 'song_name', 'render_song', 'render_dataset']
+           'SINGERS', 'inst_class', 'program_name', 'default_soundfont', 'integrated_loudness', 'render_track',
+           'random_effects', 'apply_effects', 'pan_width', 'soundfont_presets', 'soundfont_kit', 'gm_drum_note',
+           'load_hydrogen_kit', 'play_hydrogen', 'render_drums', 'find_instruments', 'song_name', 'render_song',
+           'render_dataset']
 
 # %% ../nbs/08_synth.ipynb #6d6fd8ad
 GM_CLASSES = ('Piano', 'Chromatic Percussion', 'Organ', 'Guitar', 'Bass', 'Strings', 'Strings (continued)', 'Brass',
@@ -490,6 +491,8 @@ def _render_one(kwargs)->dict:
     except Exception as e:
         return dict(song=song_name(kwargs['index']), status='failed', message=f"{song_name(kwargs['index'])}: {type(e).__name__}: {e}", seconds=0., stems=0)
 
+SINGERS = ('speech', 'formant', 'mix')   # the singers of `vocals`: `sing_speech`, `sing`, either drawn per song
+
 def render_dataset(out,                       # data set folder (created)
                    n_songs:int,               # songs to render: Track00001 .. TrackNNNNN
                    seconds:float,             # length of each song
@@ -507,7 +510,7 @@ def render_dataset(out,                       # data set folder (created)
                    progress:bool=True,        # show a progress bar
                   )->dict:                    # summary: written, done, failed, midi_failed, audio_s, seconds, speed
     "Render a Slakh-format data set of `n_songs` songs."
-    if singer not in ('speech', 'formant', 'mix'): raise StemsepError(f"--singer {singer}: choose speech, formant or mix", exit_code=2)
+    if singer not in SINGERS: raise StemsepError(f"--singer {singer}: choose {', '.join(SINGERS)}", exit_code=2)
     require_extra('synth', 'symusic', 'pretty_midi', *(['pedalboard'] if effects else []),
                   *(['espeakng_loader', 'pyworld'] if vocals and singer != 'formant' else []))
     if n_songs < 1 or seconds <= 0: raise StemsepError(f"--songs {n_songs} and --seconds {seconds} must be positive", exit_code=2)

@@ -8,6 +8,7 @@ import time
 import numpy as np
 from .audio import stft, istft
 from .config import StemsepError
+from .utils import require_extra
 
 # %% auto #0
 __all__ = ['melody_notes', 'sing', 'speak', 'sing_speech', 'drum_hits']
@@ -19,6 +20,10 @@ _CONSONANTS = {'s': (.11, 4500, 11000, True), 'sh': (.12, 2200, 6500, True), 'f'
                'h': (.08, 500, 4000, True), 't': (.025, 2500, 9000, False), 'k': (.03, 1200, 4500, False),    # noise band (Hz),
                'p': (.02, 300, 3000, False)}                                                                  # fricative or plosive
 _VOICE_WORDS = ('vocal', 'voice', 'vox', 'sing', 'melody', 'melodie', 'lead', 'lyric', 'karaoke', 'tune')
+
+def _transpose(notes:list, female:bool)->int:
+    "Octaves (in semitones) that move the tune's median to the middle of a pop singer's range: G4 / A3."
+    return 12*int(np.round(((67 if female else 57) - np.median([p for _, _, p in notes]))/12)) if notes else 0
 
 def melody_notes(score,            # symusic Score in seconds
                  min_notes:int=8,  # tracks with fewer notes are not considered
@@ -61,8 +66,7 @@ def sing(notes:list,         # [(start_s, end_s, midi_pitch)], monophonic (`melo
     "A synthetic singer: glottal source + breath through moving vowel formants, with consonants."
     from types import SimpleNamespace
     female = rng.random() < 0.5
-    centre = 67 if female else 57                       # G4 / A3: middle of a pop singer's range
-    shift = 12*int(np.round((centre - np.median([p for _, _, p in notes]))/12)) if notes else 0
+    shift = _transpose(notes, female)
     scale = (1.17 if female else 1.0)*rng.uniform(0.94, 1.06)    # vocal-tract length
     vib_rate, vib_depth = rng.uniform(4.5, 6.5), rng.uniform(0, 60)   # Hz, cents
     breath, tilt = rng.uniform(0.03, 0.25), rng.uniform(-5, 1)     # noise share; dB per octave above 1 kHz
@@ -168,10 +172,7 @@ def speak(words:list,   # words to say, in order
          )->tuple:      # (sample rate, [float64 speech (samples,) per word])
     "`words` spoken one by one by eSpeak NG (the `espeakng-loader` wheel, through its C API) in a fresh process."
     import subprocess, sys
-    from importlib.util import find_spec
-    if find_spec('espeakng_loader') is None or find_spec('pyworld') is None:
-        raise StemsepError("the speech singer needs espeakng-loader and pyworld-prebuilt: pip install 'stemsep[synth]' "
-                           "(or use the formant singer: --singer formant)")
+    require_extra('synth', 'espeakng_loader', 'pyworld')
     p = subprocess.run([sys.executable, '-c', _SPEAK], input=json.dumps([list(words), voice]).encode(), capture_output=True)
     if p.returncode != 0:
         why = (p.stderr.decode(errors='replace').strip().splitlines() or ['no message'])[-1]
@@ -210,8 +211,7 @@ def sing_speech(notes:list,     # [(start_s, end_s, midi_pitch)], monophonic (`m
     from math import gcd
     from scipy.signal import butter, resample_poly, sosfiltfilt
     female = rng.random() < 0.5
-    centre = 67 if female else 57                           # G4 / A3, as the formant singer
-    shift = 12*int(np.round((centre - np.median([p for _, _, p in notes]))/12)) if notes else 0
+    shift = _transpose(notes, female)
     voice = str(rng.choice(_FEMALE if female else _MALE))
     tract = rng.uniform(0.93, 1.08)                         # vocal-tract length, on top of the voice's own
     vib_rate, vib_depth = rng.uniform(4.5, 6.5), rng.uniform(10, 60)      # Hz, cents
@@ -226,13 +226,14 @@ def sing_speech(notes:list,     # [(start_s, end_s, midi_pitch)], monophonic (`m
     fs, clips = speak(vocabulary, voice) if notes else (22050, [])
     hop = int(fs*_FRAME_MS/1000)
     words = {w: _analyse(y, fs) if len(y) > fs//20 else None for w, y in zip(vocabulary, clips)}
+    words = {w: a if a is not None and (a[0] > 0).sum() >= 4 else None for w, a in words.items()}   # a vowel to stretch
     out = np.zeros(int(n_samples*fs/sr) + fs)
     freqs = np.fft.rfftfreq(pw.get_cheaptrick_fft_size(fs), 1/fs)
     tilt = (10**(brightness*np.log2(np.maximum(freqs, 1500)/1500)/20))**2    # on the power envelope
     sung, prev_end, prev_hz = [], -1., None
     for (s, e, p), word in zip(notes, lyrics):
         legato = s - prev_end < 0.05
-        if words[word] is None or (words[word][0] > 0).sum() < 4: continue
+        if words[word] is None: continue
         f0, sp, ap = words[word]
         pos, n_onset = _note_frames(f0, max(4, int((e - s)*1000/_FRAME_MS)))
         lo = np.floor(pos).astype(int); hi = np.minimum(lo + 1, len(f0) - 1); w = (pos - lo)[:, None]
