@@ -25,7 +25,9 @@ sys.path.insert(0, str(HERE))
 from bench_speed import ROOT, SONG, cpu_name, write_report, md_table, make_songs
 
 ENGINES = {
-    'device2': "new engine, on the device (STFT, model, masks, ISTFT on the GPU), 2 songs in flight (the CLI's default on a GPU)",
+    'device2': "new engine, on the device (STFT, model, masks, ISTFT on the GPU), 2 songs in flight",
+    'device4': 'new engine, on the device, 4 songs in flight',
+    'device8': "new engine, on the device, 8 songs in flight (the CLI's default on a GPU)",
     'device1': 'new engine, on the device, 1 song at a time',
     'host':    'new engine, host path: model on the GPU, STFT/masks/ISTFT in numpy (`--join overlap --overlap 0`)',
     'old':     'engine before issue 17, its defaults (50% overlap, channels one after the other, batch 8)',
@@ -39,6 +41,23 @@ def peak_device_mb()->str:
     except Exception: stats = {}
     peak = stats.get('peak_bytes_in_use')
     return f"{peak/2**20:.0f}" if peak else 'n/a'
+
+
+def _profile(P)->dict:
+    "Wrap decode, the device call and the WAV writing with timers; returns the dict they add their seconds to."
+    import soundfile, threading
+    acc, lock = {}, threading.Lock()
+    def wrap(owner, name, key):
+        f = getattr(owner, name)
+        def timed(*args, **kw):
+            t0 = time.perf_counter()
+            try: return f(*args, **kw)
+            finally:
+                with lock: acc[key] = acc.get(key, 0.) + time.perf_counter() - t0
+        setattr(owner, name, timed)
+    wrap(P, 'load_audio', 'decode'); wrap(P, '_separate_block_device', 'device block (H2D, compute, D2H, scaling)')
+    wrap(soundfile.SoundFile, 'write', 'write')
+    return acc
 
 
 def worker(a):
@@ -59,7 +78,7 @@ def worker(a):
         kw = dict(join='overlap', overlap=0.) if a.worker == 'host' else {}
         from stemsep.audio import AudioFormat
         kw['fmt'] = AudioFormat('wav', None, a.sample_format)   # the CLI writes 16-bit PCM unless asked otherwise
-        workers = 2 if a.worker == 'device2' else 1
+        workers = int(a.worker[6:]) if a.worker.startswith('device') else 1
         def job(fs):                        # a failed song fails the bench: its time would not count the writing
             errors = []
             s = P.separate_files(model, cfg, fs, out, workers=workers, progress=False, force=True,
@@ -67,13 +86,15 @@ def worker(a):
             if errors: raise SystemExit(f"{len(errors)} songs failed: {errors[0]}")
             return s
     t0 = time.perf_counter(); job(files[:1]); warm = time.perf_counter() - t0
+    stages = _profile(P)                    # seconds inside each stage, summed over threads, over the timed jobs
     walls = []
     for _ in range(a.repeats):
         t0 = time.perf_counter(); job(files); walls.append(time.perf_counter() - t0)
+    stages = {k: round(v/a.repeats, 3) for k, v in stages.items()}
     import soundfile as sf
     seconds = sum(sf.info(str(f)).duration for f in files)
     print(json.dumps(dict(engine=a.worker, startup_s=startup, warmup_s=warm, walls=walls, seconds=seconds,
-                          peak_device_mb=peak_device_mb(), backend=jax.default_backend(),
+                          peak_device_mb=peak_device_mb(), stages=stages, backend=jax.default_backend(),
                           devices=[str(d) for d in jax.devices()])), flush=True)
 
 
@@ -134,6 +155,7 @@ def main():
         w = statistics.median(o['walls'])
         rows.append([ENGINES[e], f"{w:.2f}", f"{o['seconds']/w:.1f}", f"{o['startup_s']:.1f}", f"{o['warmup_s']:.1f}",
                      ', '.join(f'{x:.2f}' for x in o['walls']), o['peak_device_mb']])
+        print(f"{e} stages (s per job, summed over threads): {o.get('stages')}", flush=True)
         print(f"{e}: {o['seconds']/w:.0f}x real time (walls {o['walls']}, start-up {o['startup_s']:.1f} s, warm-up {o['warmup_s']:.1f} s, "
               f"process {time.perf_counter() - t0:.0f} s)", flush=True)
     any_res = next(iter(res.values()), {})

@@ -280,7 +280,7 @@ def separate_command(args, # parsed `stemsep separate` arguments
         if error is not None: tqdm.write(error, file=sys.stderr); failed.append(str(path))
         else: tqdm.write(f"{path}: " + (', '.join(str(p) for p in written) if written else 'outputs exist, skipped'), file=sys.stdout)
     t_ready = time.perf_counter()
-    seconds = separate_files(model, cfg, files, args.output, workers=args.jobs, report=report,
+    seconds = separate_files(model, cfg, files, args.output, workers=args.jobs or (8 if device == 'gpu' else 2), report=report,
                              mixes=mixes, template=args.template, fmt=fmt, offset_s=args.offset,
                              duration_s=args.duration, force=args.force, skip_existing=args.skip_existing,
                              batch_size=args.batch_size, join=args.join, overlap=args.overlap, wiener=args.wiener,
@@ -333,8 +333,9 @@ def add_separate(subparsers, # from `ArgumentParser.add_subparsers`
                    'the compiled programs are kept in ~/.cache/stemsep/jax (STEMSEP_JAX_CACHE=DIR or off), so later runs start faster')
     add_options(p, 'force', force=dict(help='overwrite existing outputs'))
     p.add_argument('--skip-existing', action='store_true', help='skip inputs whose outputs all exist (resume a batch)')
-    p.add_argument('-j', '--jobs', type=int, default=2, help='songs in flight at once: while the model works on one, the '
-                   'next is read and the last written (2: 1.2x faster on 2 CPU cores, bench/bench_inflight.py; 1: one at a time); '
+    p.add_argument('-j', '--jobs', type=int, default=None, help='songs in flight at once: while the model works on one, the '
+                   'next is read and the last written; default 2 on a CPU (1.2x faster on 2 cores, bench/bench_inflight.py), 8 on a GPU '
+                   '(660x real time against 410x with 2, bench/bench_gpu.py); 1: one at a time; '
                         'with one input file, its blocks (--block-seconds) in flight instead')
     return p
 

@@ -116,7 +116,12 @@ def _forward(model):
         graph = tf.function(lambda x: model(x, training=False), reduce_retracing=True,
                             input_signature=[tf.TensorSpec((None,) + tuple(model.input_shape[1:]), tf.float32)])
         f = lambda x: graph(x).numpy()
-    else: f = lambda x: np.asarray(model.predict_on_batch(x), np.float32)  # jax/torch: predict_on_batch compiles
+    elif keras.backend.backend() == 'jax':              # jitted stateless call: predict_on_batch is not thread-safe on
+        import jax                                      # JAX (songs in flight failed with 'Buffer has been deleted or donated')
+        jitted = jax.jit(lambda tv, ntv, x: model.stateless_call(tv, ntv, x, training=False)[0])
+        f = lambda x: np.asarray(jitted([v.value for v in model.trainable_variables],
+                                        [v.value for v in model.non_trainable_variables], x), np.float32)
+    else: f = lambda x: np.asarray(model.predict_on_batch(x), np.float32)  # torch: predict_on_batch compiles
     model.__dict__['_stemsep_forward'] = f
     return f
 
@@ -347,6 +352,8 @@ def separate_array(model,                     # a keras model, or the path of a 
     return {name: stems[i] for i, name in enumerate(cfg.stems)}
 
 # %% ../nbs/05_predict.ipynb #5a17e006
+import threading
+
 def _use_device_engine(model, cfg:StemsepConfig, join:str='concat', wiener:int=0, **kwargs)->bool:
     "Does this block go through `_separate_block_device`? On JAX with a GPU, for back-to-back patches without Wiener."
     import keras
@@ -355,13 +362,25 @@ def _use_device_engine(model, cfg:StemsepConfig, join:str='concat', wiener:int=0
     import jax
     return jax.default_backend() == 'gpu'
 
+_GRAPH_LOCK = threading.Lock()
+
 def _device_graph(model, cfg:StemsepConfig, n_ch:int, n_frames_pad:int, power:float):
     "The device function `(padded hops, frame weights) -> stems' frames`, compiled once per shape (cached on the model)."
-    import keras
-    from keras import ops
     key = ('_stemsep_device', n_ch, n_frames_pad, float(power))
     cache = model.__dict__.setdefault('_stemsep_graphs', {})
     if key in cache: return cache[key]
+    with _GRAPH_LOCK:     # songs in flight asking at once: one build and one compilation, not one per thread
+        if key not in cache:
+            graph = _build_device_graph(model, cfg, n_ch, n_frames_pad, power)
+            r = cfg.n_fft//cfg.hop_length
+            np.asarray(graph(np.zeros((n_ch, n_frames_pad + r - 1, cfg.hop_length), np.float32), np.zeros(n_frames_pad, np.float32)))
+            cache[key] = graph
+    return cache[key]
+
+def _build_device_graph(model, cfg:StemsepConfig, n_ch:int, n_frames_pad:int, power:float):
+    "The device function of `_device_graph`, not yet compiled."
+    import keras
+    from keras import ops
     n_fft, hop, T, n_bins, S, k = cfg.n_fft, cfg.hop_length, cfg.segment_frames, cfg.n_bins, cfg.n_stems, cfg.n_channels
     r, F = n_fft//hop, n_frames_pad
     win = _hann(n_fft)
@@ -396,7 +415,6 @@ def _device_graph(model, cfg:StemsepConfig, n_ch:int, n_frames_pad:int, power:fl
         graph = lambda hops, valid: jitted([v.value for v in model.trainable_variables],
                                            [v.value for v in model.non_trainable_variables], hops, valid)
     else: graph = lambda hops, valid: run(lambda x: model(x, training=False), hops, valid)
-    cache[key] = graph
     return graph
 
 def _separate_block_device(model, cfg:StemsepConfig, x:np.ndarray, power:float=1., **kwargs)->np.ndarray:
@@ -405,7 +423,7 @@ def _separate_block_device(model, cfg:StemsepConfig, x:np.ndarray, power:float=1
     n_fft, hop, T = cfg.n_fft, cfg.hop_length, cfg.segment_frames
     r = n_fft//hop
     n_frames = 1 + n//hop
-    F = -(-n_frames//(8*T))*8*T                      # frames, padded to 8 patches at a time: few shapes to compile
+    F = -(-n_frames//T)*T                            # frames, padded to whole patches (a 60-s block: 11, not 16 at 8 a time); one compile per length in patches
     hops = np.zeros((n_ch, (F + r - 1)*hop), np.float32)
     hops[:, n_fft//2:n_fft//2 + n] = x                                   # centred frames, zero padding (as `stft`)
     valid = (np.arange(F) < n_frames).astype(np.float32)
@@ -480,7 +498,7 @@ def _check_options(args):
                                  ('--batch-size', args.batch_size, args.batch_size >= 1, '1 or more patches'),
                                  ('--wiener', args.wiener, args.wiener >= 0, '0 (off) or more iterations'),
                                  ('--mask-power', args.mask_power, math.isfinite(args.mask_power) and args.mask_power > 0, 'more than 0'),
-                                 ('--jobs', getattr(args, 'jobs', 1), getattr(args, 'jobs', 1) >= 1, '1 or more songs')]:
+                                 ('--jobs', getattr(args, 'jobs', 1), getattr(args, 'jobs', None) is None or args.jobs >= 1, '1 or more songs')]:
         if not ok: raise StemsepError(f"{opt} {value}: must be {need}", exit_code=2)
 
 # %% ../nbs/05_predict.ipynb #335b855a

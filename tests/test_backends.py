@@ -29,6 +29,10 @@ with tempfile.TemporaryDirectory() as d:
     sf.write(d/'song.wav', mix.T, cfg.sr)
     out['cli'] = main(['separate', str(d/'song.wav'), '-o', str(d/'res'), '-c', 'mp3'])
     out['cli_files'] = sorted(p.name for p in (d/'res'/'song').iterdir())
+    (d/'many').mkdir()                                 # songs in flight share one model (JAX: not predict_on_batch)
+    for i in range(3): sf.write(d/'many'/f'song{i}.wav', np.roll(mix, 5000*i, axis=1).T, cfg.sr)
+    out['cli_many'] = main(['separate', str(d/'many'), '-o', str(d/'res_many'), '-j', '3'])
+    out['cli_many_files'] = len(list((d/'res_many').glob('*/*.wav')))
     tiny = tiny_config()
     make_toy_tracks(d/'tracks', n_songs=3, seconds=1., cfg=tiny, seed=1)
     preprocess(d/'tracks', d/'toy.h5', tiny, val_fraction=0.34, workers=1, progress=False, log=lambda *a: None)
@@ -55,6 +59,7 @@ def check(r:dict, backend:str):
     assert r['stems'] == {'drums': [2, 88200], 'accompaniment': [2, 88200]}
     assert r['adds_up'] < 1e-3                       # soft masks share the mixture out
     assert r['cli'] == 0 and r['cli_files'] == ['accompaniment.mp3', 'drums.mp3']
+    assert r['cli_many'] == 0 and r['cli_many_files'] == 6   # three songs in flight, every one written
     assert 0 < r['loss'] < 10                        # one epoch of training ran and logged a finite loss
 
 @pytest.mark.skipif(importlib.util.find_spec('jax') is None, reason='jax is not installed (it comes with the dev extras)')
