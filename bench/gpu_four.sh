@@ -13,8 +13,11 @@
 #   call 2+: RUNS=V WEIGHTS_V=... SEED=94 LR=0.0003 bash bench/gpu_four.sh   (the winner alone: ~6.5 min a call)
 # Run from the repo root with .whl/ and gpu_carry/ carried (bash bench/gpu_carry.sh blackpearl: the speech singer's
 # eSpeak NG and WORLD come with it). Size: tracked files 38.5 MB (two built-in models), .whl 13.9 MB, gpu_carry 15.9 MB
-# make 68.3 MB, over the 64-MiB limit. No call needs drums_accompaniment_v1: its model.npz travels emptied
-# (`: > stemsep/assets/drums_accompaniment_v1/model.npz`; `git checkout stemsep/assets` after the call). A later call
+# make 68.3 MB, over the 64-MiB limit, and since four_stems shipped (2026-12-04) the tracked files hold three models
+# (56.7 MB). No call needs drums_accompaniment_v1 or four_stems' own file: both travel emptied
+# (`: > stemsep/assets/drums_accompaniment_v1/model.npz; : > stemsep/assets/four_stems/model.npz`; `git checkout
+# stemsep/assets` after the call). To continue the shipped four_stems model, put its model.npz in place of
+# drums_accompaniment's, as below. A later call
 # needs only the weights it continues from, so they travel in place of the built-in model's file:
 #   cat V.npz.part* > /tmp/V.npz; cp /tmp/V.npz stemsep/assets/drums_accompaniment/model.npz
 #   then RUNS=V WEIGHTS_V=stemsep/assets/drums_accompaniment/model.npz ... (the preprocess configuration comes from it)
