@@ -24,8 +24,10 @@ def hidden_files(folder)->list:
 def signal_mid_run(args:list, ready, sig, group:bool=False, delay_s:float=0.3, timeout:float=180.)->tuple:
     """Start `stemsep ARGS`, wait until `ready()`, then `delay_s`, send `sig` to it (to its whole process group, as
     Ctrl-C in a terminal does, when `group`). Returns (exit code, stdout, stderr)."""
+    # SIGINT back to its default in the child: a test run started in the background by a shell without job control
+    # (`pytest ... &`) ignores SIGINT, its children inherit that, and Python then never turns Ctrl-C into KeyboardInterrupt
     proc = subprocess.Popen(stemsep_cmd(*args), env=cli_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, start_new_session=group)
+                            text=True, start_new_session=group, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     t0 = time.monotonic()
     try:
         while not ready():
