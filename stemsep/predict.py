@@ -105,6 +105,15 @@ def _patch_plan(n_frames:int, segment_frames:int, join:str, overlap:float=0.5):
     n_patches = max(1, -(-(n_frames + 2*ramp - T)//hop) + 1)
     return hop, ramp, n_patches, weights
 
+def _jax_jit(model, fn):
+    """`fn(forward, *args)` compiled once with `jax.jit`, `forward` being the model's stateless call on the weights it
+    has at each call (thread-safe, unlike `predict_on_batch`, which donates buffers); returns `f(*args)`."""
+    import jax
+    def pure(tv, ntv, *args): return fn(lambda x: model.stateless_call(tv, ntv, x, training=False)[0], *args)
+    jitted = jax.jit(pure)
+    return lambda *args: jitted([v.value for v in model.trainable_variables],
+                                [v.value for v in model.non_trainable_variables], *args)
+
 def _forward(model):
     "`f(batch)`: the model's forward pass, `(batch, frames, bins, channels)` -> numpy float32, compiled once per model."
     import keras
@@ -116,11 +125,9 @@ def _forward(model):
         graph = tf.function(lambda x: model(x, training=False), reduce_retracing=True,
                             input_signature=[tf.TensorSpec((None,) + tuple(model.input_shape[1:]), tf.float32)])
         f = lambda x: graph(x).numpy()
-    elif keras.backend.backend() == 'jax':              # jitted stateless call: predict_on_batch is not thread-safe on
-        import jax                                      # JAX (songs in flight failed with 'Buffer has been deleted or donated')
-        jitted = jax.jit(lambda tv, ntv, x: model.stateless_call(tv, ntv, x, training=False)[0])
-        f = lambda x: np.asarray(jitted([v.value for v in model.trainable_variables],
-                                        [v.value for v in model.non_trainable_variables], x), np.float32)
+    elif keras.backend.backend() == 'jax':              # songs in flight failed with 'Buffer has been deleted or donated'
+        jitted = _jax_jit(model, lambda forward, x: forward(x))      # when they shared predict_on_batch
+        f = lambda x: np.asarray(jitted(x), np.float32)
     else: f = lambda x: np.asarray(model.predict_on_batch(x), np.float32)  # torch: predict_on_batch compiles
     model.__dict__['_stemsep_forward'] = f
     return f
@@ -407,15 +414,8 @@ def _build_device_graph(model, cfg:StemsepConfig, n_ch:int, n_frames_pad:int, po
         out = ops.irfft((masks*re[None], masks*im[None]), fft_length=n_fft)*win                # (S, ch, F, n_fft)
         slabs = [ops.pad(out[..., j*hop:(j + 1)*hop], [(0, 0), (0, 0), (j, r - 1 - j), (0, 0)]) for j in range(r)]
         return sum(slabs[1:], slabs[0])                                                   # (S, ch, F + r - 1, hop)
-    if keras.backend.backend() == 'jax':
-        import jax
-        def pure(tv, ntv, hops, valid):
-            return run(lambda x: model.stateless_call(tv, ntv, x, training=False)[0], hops, valid)
-        jitted = jax.jit(pure)
-        graph = lambda hops, valid: jitted([v.value for v in model.trainable_variables],
-                                           [v.value for v in model.non_trainable_variables], hops, valid)
-    else: graph = lambda hops, valid: run(lambda x: model(x, training=False), hops, valid)
-    return graph
+    if keras.backend.backend() == 'jax': return _jax_jit(model, run)
+    return lambda hops, valid: run(lambda x: model(x, training=False), hops, valid)
 
 def _separate_block_device(model, cfg:StemsepConfig, x:np.ndarray, power:float=1., **kwargs)->np.ndarray:
     "Back-to-back patches of `x` (channels, samples) at the model's rate, all on the device: (stems, channels, samples)."

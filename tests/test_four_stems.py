@@ -84,8 +84,8 @@ REAL = Path(__file__).resolve().parents[2]/'shared'/'data'/'real'/'musdb_layout'
 
 @pytest.mark.skipif(not REAL.is_dir(), reason='the real clip of ../shared/data is not here')
 def test_built_in_four_stems_on_the_real_clip(tmp_path, capsys):
-    "The shipped `four_stems` model: listed, its stems add up to the mix, and on the real clip each of drums, bass and"
-    "vocals is nearer the true stem than a quarter of the mix is (plain SNR; its BSSEval scores are in the README)."
+    """The shipped `four_stems` model: listed, its stems add up to the mix, and on the real clip each of drums, bass and
+    vocals is nearer the true stem than a quarter of the mix is (plain SNR; its BSSEval scores are in the README)."""
     import soundfile as sf
     from stemsep.predict import builtin_models, separate_array
     assert builtin_models()['four_stems']['stems'] == FOUR
