@@ -14,6 +14,8 @@
 # data sets and the test sets there, and each run continues from its last weights (the best by validation loss), with
 # LR as its starting rate and seed 3+K (K: how many calls this run has had); its earlier training logs are kept as
 # K_training_log.csv. On a fresh machine a carried weights file can stand in: WEIGHTS_D=path (per run).
+# (Seen 2026-12-04: a call made 20 s after the last, on the same warm machine, found no $STATE at all, so carry the
+# weights to continue from, in place of the tracked model file, and give every call the time to render its songs.)
 # Run from the repo root with .whl/ and gpu_carry/ (the AVL .deb, midi.tar.xz, real/) carried: see bench/gpu_carry.sh.
 set -u
 N_MIDI=${N_MIDI:-170}; N_COMP=${N_COMP:-70}; SECS=${SECS:-30}; DEADLINE=${DEADLINE:-555}; SEED=${SEED:-93}

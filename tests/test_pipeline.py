@@ -59,8 +59,9 @@ def test_demo(tmp_path):
     for stem in ('drums', 'accompaniment'):
         assert len(lines[stem]) == 3 and all(float(v) == float(v) for v in lines[stem])   # model, oracle, HPSS SDR
         model, oracle, hpss = map(float, lines[stem])
-        # the shipped weights must beat the no-training baseline on this real recording (the first ones did not)
-        assert hpss + 1 < model < oracle, (stem, lines[stem])
+        # the shipped weights must beat the no-training baseline on this real recording (the first ones did not);
+        # measured 2026-12-04: drums 6.69 against HPSS 2.13, accompaniment 11.50 against 5.48 (the weights before: 5.33, 9.89)
+        assert hpss + 4 < model < oracle, (stem, lines[stem])
     assert 'CC BY-NC-SA 3.0' in out
     song = tmp_path/'results'/'demo'      # what the README says
     assert sorted(p.name for p in song.iterdir()) == ['accompaniment.wav', 'drums.wav', 'mixture.wav']
