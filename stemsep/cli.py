@@ -15,7 +15,7 @@ from .data import list_presets, print_summary, write_tracks
 from .preprocess import preprocess
 from .train import BEST_WEIGHTS, train
 from .predict import (_check_collisions, _check_options, _expand_inputs, _mix_name, _unique_inputs,
-                             DEFAULT_MODEL, default_model_path, describe_models, load_separator, output_paths,
+                             DEFAULT_MODEL, default_jobs, default_model_path, describe_models, load_separator, output_paths,
                              parse_mix, select_device, separate_file, separate_files)
 from .evaluate import evaluate_folder
 from .synth import _list_instruments, render_dataset, SINGERS, SOUNDFONT_DIRS
@@ -280,7 +280,7 @@ def separate_command(args, # parsed `stemsep separate` arguments
         if error is not None: tqdm.write(error, file=sys.stderr); failed.append(str(path))
         else: tqdm.write(f"{path}: " + (', '.join(str(p) for p in written) if written else 'outputs exist, skipped'), file=sys.stdout)
     t_ready = time.perf_counter()
-    seconds = separate_files(model, cfg, files, args.output, workers=args.jobs or (8 if device == 'gpu' else 2), report=report,
+    seconds = separate_files(model, cfg, files, args.output, workers=args.jobs or default_jobs(device), report=report,
                              mixes=mixes, template=args.template, fmt=fmt, offset_s=args.offset,
                              duration_s=args.duration, force=args.force, skip_existing=args.skip_existing,
                              batch_size=args.batch_size, join=args.join, overlap=args.overlap, wiener=args.wiener,

@@ -12,7 +12,7 @@ from .audio import load_audio, write_audio
 from .data import write_tracks
 from .preprocess import patch_counts, preprocess, read_h5_config, split_songs
 from .train import train
-from .predict import DEFAULT_MODEL, default_model_path, load_separator, separate_file
+from .predict import DEFAULT_MODEL, default_jobs, default_model_path, load_separator, select_device, separate_file
 from .evaluate import evaluate_folder, find_song_folders, score_mixture
 from .synth import render_dataset
 import stemsep
@@ -193,6 +193,7 @@ class PipelineHandler:
         song = Path(song) if song is not None else self.paths['song']
         if not song.is_file(): raise StemsepError(f"{song}: no song to separate; put one there or pass song=...")
         model = model or self.model_path()
+        kwargs.setdefault('blocks_in_flight', default_jobs(select_device()))   # a long song's blocks, as `stemsep separate` does
         written = separate_file(model, None, song, self.paths['results'], mixes=mixes, force=force,
                                 skip_existing=not force, progress=self.progress, **kwargs)
         self.log(f"predict: {song.name} with {model} -> " + (', '.join(str(p) for p in written) if written

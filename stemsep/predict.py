@@ -16,7 +16,7 @@ from .audio import load_audio, stft, istft, stft_frames, istft_frames, _hann, AU
 __all__ = ['DEFAULT_MODEL', 'SILENCE', 'builtin_models', 'describe_models', 'resolve_model', 'default_model_path',
            'load_separator', 'predict_magnitudes', 'soft_masks', 'wiener_refine', 'separate_spectrogram',
            'separate_chunk', 'iter_separated', 'separate_array', 'parse_mix', 'output_paths', 'separate_file',
-           'jax_compile_cache', 'select_device', 'separate_files']
+           'jax_compile_cache', 'select_device', 'default_jobs', 'separate_files']
 
 # %% ../nbs/05_predict.ipynb #3e840455
 DEFAULT_MODEL = 'drums_accompaniment'     # the built-in model `stemsep separate` uses without --model
@@ -702,6 +702,11 @@ def select_device(device:str|None=None, # 'cpu', 'gpu', or None: the backend's c
     if device == 'gpu' and not gpus:
         raise StemsepError(f"--device gpu: the {backend} backend sees no GPU here; use --device cpu", exit_code=2)
     return 'gpu' if gpus and device != 'cpu' else 'cpu'
+
+def default_jobs(device:str, # 'cpu' or 'gpu', as `select_device` returns it
+                )->int:      # songs in flight (or, for one song, its blocks in flight)
+    "How much `separate_files` keeps in flight unless told: 2 on a CPU (1.2x on 2 cores), 8 on a GPU (660x against 410x with 2)."
+    return 8 if device == 'gpu' else 2        # bench/bench_inflight.py, bench/bench_gpu.py
 
 def _job_seconds(files:list, offset_s:float, duration_s:float|None)->float:
     "Seconds of audio the job will separate, from the files' headers (0 for those without a readable one)."
