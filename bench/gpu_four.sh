@@ -24,6 +24,7 @@
 set -u
 N_MIDI=${N_MIDI:-150}; N_COMP=${N_COMP:-60}; SECS=${SECS:-30}; DEADLINE=${DEADLINE:-555}; SEED=${SEED:-93}
 BATCH=${BATCH:-16}; LR=${LR:-0.0005}; N_TEST=${N_TEST:-8}; SCORE_S=${SCORE_S:-80}; VOCALS=${VOCALS:-0.85}
+KICK_ALONE=${KICK_ALONE:-0.3}   # training songs: share of layered drum tracks whose kick is synthetic alone (synth --kick-alone)
 INIT=${INIT:-stemsep/assets/drums_accompaniment/model.npz}; RUNS=${RUNS:-V F}; BRING=${BRING:-$RUNS}
 ARCH="--arch spleeter --output mask --depth 6 --base-filters 16"
 OUT=${OUT:-/tmp/out}; STATE=${STATE:-$PWD/.gpu_state}; mkdir -p $STATE $OUT   # not /tmp: it may be memory
@@ -45,7 +46,7 @@ render(){   # RUN: stereo four-stem songs with that run's singer -> $STATE/$RUN/
   local r=$1 d=$STATE/$1; mkdir -p $d
   for src in midi comp; do
     if [ $src = midi ]; then a="--songs $N_MIDI --midi $MIDI_DIR --seed $SEED"; else a="--songs $N_COMP --seed $((SEED+1000))"; fi
-    $S synth $d/synth_$src $a --seconds $SECS --soundfont $SF --workers $W --channels 2 --drum-layers 0.7 --drumkits $GM $AVL \
+    $S synth $d/synth_$src $a --seconds $SECS --soundfont $SF --workers $W --channels 2 --drum-layers 0.7 --kick-alone $KICK_ALONE --drumkits $GM $AVL \
       --vocals $VOCALS --singer $(singer $r) >> $d.log 2>&1
     $S stems $d/synth_$src --submix drums_bass_vocals_other --out $d/tracks/$src --workers $W >> $d.log 2>&1; rm -rf $d/synth_$src
   done

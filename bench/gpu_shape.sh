@@ -20,6 +20,7 @@
 set -u
 N_MIDI=${N_MIDI:-170}; N_COMP=${N_COMP:-70}; SECS=${SECS:-30}; DEADLINE=${DEADLINE:-555}; SEED=${SEED:-93}
 BATCH=${BATCH:-16}; LR=${LR:-0.0005}; N_TEST=${N_TEST:-8}; SCORE_S=${SCORE_S:-70}; VOCALS=${VOCALS:-0.7}
+KICK_ALONE=${KICK_ALONE:-0.3}   # training songs: share of layered drum tracks whose kick is synthetic alone (synth --kick-alone)
 INIT=${INIT:-stemsep/assets/drums_accompaniment/model.npz}; FOUR_SHAPE=${FOUR_SHAPE:-B}
 RUNS=${RUNS:-A B F}; BRING=${BRING:-$RUNS}
 ARCH="--arch spleeter --output mask --depth 6 --base-filters 16"
@@ -66,9 +67,9 @@ if [ $N_TEST -gt 0 ] && [ ! -d $STATE/tests ]; then      # held-out songs (seed 
     $S stems $d/synth --submix drums_bass_vocals_other --out $STATE/tests4/test_four --workers 1 >> $d.log 2>&1; stamp "test set four: $(tail -1 $d.log)" ) &
 fi
 HAVE=1; for r in $RUNS; do [ $r = F ] || [ -f $STATE/da/data_$r.h5 ] || HAVE=0; done
-[ $HAVE = 1 ] && stamp "songs and data sets of $RUNS are here from the last call" || ( render $STATE/da $W_DA drums_accompaniment --drum-layers 0.7 --drumkits $GM $AVL
+[ $HAVE = 1 ] && stamp "songs and data sets of $RUNS are here from the last call" || ( render $STATE/da $W_DA drums_accompaniment --drum-layers 0.7 --kick-alone $KICK_ALONE --drumkits $GM $AVL
   for r in $RUNS; do [ $r != F ] && prep $STATE/da $r $(( 12/$(echo $RUNS | wc -w) )) & done; wait; rm -rf $STATE/da/tracks ) &
-has_f && [ ! -f $STATE/four/data_F.h5 ] && ( render $STATE/four 6 drums_bass_vocals_other --drum-layers 0.7 --vocals $VOCALS --drumkits $GM $AVL; prep $STATE/four F 6; rm -rf $STATE/four/tracks ) &
+has_f && [ ! -f $STATE/four/data_F.h5 ] && ( render $STATE/four 6 drums_bass_vocals_other --drum-layers 0.7 --kick-alone $KICK_ALONE --vocals $VOCALS --drumkits $GM $AVL; prep $STATE/four F 6; rm -rf $STATE/four/tracks ) &
 wait
 (df -h $STATE; free -g) 2>&1 | tee -a $OUT/stamps.txt
 TRAIN_S=$(( DEADLINE - ($(date +%s) - t0) - SCORE_S )); MIN=$(python3 -c "print(($TRAIN_S-45)/60)")

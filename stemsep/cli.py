@@ -92,7 +92,7 @@ def _synth_command(args)->int:
     if args.out is None: raise StemsepError("stemsep synth: give the output folder OUT (or --list)", exit_code=2)
     s = render_dataset(args.out, args.songs, args.seconds, midi_dir=args.midi, soundfonts=args.soundfonts, drumkits=args.drumkits, seed=args.seed,
                        workers=default_workers(args.workers), effects=args.effects, vocals=args.vocals, singer=args.singer, drum_layers=args.drum_layers,
-                       n_channels=args.channels, force=args.force)
+                       kick_alone=args.kick_alone, n_channels=args.channels, force=args.force)
     for msg in s['midi_failed'].values(): print(f"SKIPPED {msg}")
     for msg in s['failed'].values(): print(f"FAILED {msg}")
     print(f"{len(s['written'])} songs written ({s['stems']} stems), {len(s['done'])} already done, {len(s['failed'])} failed -> {s['out']}")
@@ -133,6 +133,9 @@ def add_synth(subparsers, # from `ArgumentParser.add_subparsers`
                         'stretched onto the notes with the WORLD vocoder), formant (a vowel synthesiser, faster, no words) '
                         'or mix (either, drawn per song)')
     add_options(p, 'drum_layers', drum_layers=dict(help='chance per drum track (0-1) of synthetic kick and snare layers with random pitch and decay ' '(General MIDI kits are few and short; real kicks ring where the bass plays)'))
+    p.add_argument('--kick-alone', type=float, default=0.3, metavar='P', help='chance per layered drum track (0-1) that its own '
+                   "kick is left out and the synthetic kick plays alone (the built-in models' lever for the kick, which real "
+                   'songs ring longer than General MIDI kits do)')
     add_options(p, 'channels', channels=dict(default=1, help='1 mono; 2 stereo with random pan and width per stem'))
     add_options(p, 'force', force=dict(help='re-render songs that exist'))
 

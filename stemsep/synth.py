@@ -377,6 +377,7 @@ def render_song(out,                      # data set folder; the song goes to ou
                 vocals:float=0.,          # chance that a synthetic singer performs the melody as a `Vocals` stem
                 singer:str='speech',      # 'speech': eSpeak NG words re-pitched (`sing_speech`); 'formant': `sing`; 'mix': either, drawn per song
                 drum_layers:float=0.,     # chance per drum track of synthetic kick and snare layers (`drum_hits`)
+                kick_alone:float=0.3,     # chance per layered drum track that its own kick is left out: the synthetic kick alone
                 n_channels:int=1,         # 1 mono, 2 stereo with random pan and width
                 sr:int=44100,             # sample rate, Hz
                 force:bool=False,         # re-render a song that exists
@@ -418,7 +419,7 @@ def render_song(out,                      # data set folder; the song goes to ou
         layer = None
         if drum and drum_layers and drng.random() < drum_layers:
             layer, ldesc = drum_hits(track, n, sr, drng)
-            ldesc['db'] = float(drng.uniform(-6, 6)); ldesc['soundfont_kick'] = bool(drng.random() < 0.7)
+            ldesc['db'] = float(drng.uniform(-6, 6)); ldesc['soundfont_kick'] = bool(drng.random() < 1 - kick_alone)
             if not ldesc['soundfont_kick']:        # only the synthetic kick plays
                 track = track.copy(); track.notes = track.notes.filter(lambda nt: nt.pitch not in _KICKS, inplace=False)
         if drum and drumkits:
@@ -505,6 +506,7 @@ def render_dataset(out,                       # data set folder (created)
                    vocals:float=0.,           # chance per song of a synthetic singer on the melody (a `Vocals` stem)
                    singer:str='speech',       # 'speech' (eSpeak NG words, re-pitched), 'formant' or 'mix' (`render_song`)
                    drum_layers:float=0.,      # chance per drum track of synthetic kick and snare layers
+                   kick_alone:float=0.3,      # chance per layered drum track that only the synthetic kick plays
                    n_channels:int=1,          # 1 mono, 2 stereo with random pan/width
                    force:bool=False,          # re-render songs that exist
                    progress:bool=True,        # show a progress bar
@@ -515,7 +517,7 @@ def render_dataset(out,                       # data set folder (created)
                   *(['espeakng_loader', 'pyworld'] if vocals and singer != 'formant' else []))
     if n_songs < 1 or seconds <= 0: raise StemsepError(f"--songs {n_songs} and --seconds {seconds} must be positive", exit_code=2)
     if n_channels not in (1, 2): raise StemsepError(f"--channels {n_channels}: must be 1 or 2", exit_code=2)
-    for flag, p in (('--vocals', vocals), ('--drum-layers', drum_layers)):
+    for flag, p in (('--vocals', vocals), ('--drum-layers', drum_layers), ('--kick-alone', kick_alone)):
         if not 0 <= p <= 1: raise StemsepError(f"{flag} {p}: must be a probability between 0 and 1", exit_code=2)
     same = drumkits == 'same' or drumkits == ['same']
     found = find_instruments(soundfonts, None if same else drumkits)
@@ -524,7 +526,8 @@ def render_dataset(out,                       # data set folder (created)
     midi_files, midi_failed = scan_midi(midi_dir) if midi_dir else (None, {})
     out = make_dir(out)
     jobs = [dict(out=out, index=i, seconds=seconds, midi_files=midi_files, soundfonts=soundfonts, drumkits=kits, seed=seed,
-                 effects=effects, vocals=vocals, singer=singer, drum_layers=drum_layers, n_channels=n_channels, force=force)
+                 effects=effects, vocals=vocals, singer=singer, drum_layers=drum_layers, kick_alone=kick_alone,
+                 n_channels=n_channels, force=force)
             for i in range(n_songs)]
     summary = dict(out=str(out), written=[], done=[], failed={}, midi_failed=midi_failed, audio_s=0., stems=0)
     t0 = time.time()
