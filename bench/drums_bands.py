@@ -6,13 +6,14 @@ For each band: the share of the true drums' energy in it, the plain SNR of the d
 of the estimate over that of the truth (below 1: the model gives that band's drums to the other stems)."""
 import sys
 from pathlib import Path
-import numpy as np, soundfile as sf
+import numpy as np
+from stemsep.audio import load_audio
 from stemsep.predict import separate_array
 
 CLIP = Path(__file__).resolve().parents[2]/'shared'/'data'/'real'/'musdb_layout'/'The Easton Ellises - Falcon 69'
 BANDS = [(0, 150), (150, 500), (500, 2000), (2000, 5000), (5000, 11000), (11000, 22050)]
 
-stems = {k: sf.read(CLIP/f'{k}.wav', always_2d=True)[0].T.astype(np.float32) for k in ('drums', 'bass', 'other', 'vocals')}
+stems = {k: load_audio(CLIP/f'{k}.wav', sr=44100)[0] for k in ('drums', 'bass', 'other', 'vocals')}
 mix, ref = sum(stems.values()), stems['drums']
 freqs = np.fft.rfftfreq(mix.shape[-1], 1/44100)
 R = np.fft.rfft(ref, axis=-1)
