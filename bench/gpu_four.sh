@@ -5,6 +5,10 @@
 # four outputs by bench/init_stems.py (drums from drums; bass, vocals and other from accompaniment):
 #   V  the speech singer (`synth --singer speech`: eSpeak NG words re-pitched onto the melody with WORLD)
 #   F  the formant singer (`synth --singer formant`: the singer of the earlier four-stem runs), the control
+#   SINGER_F / SINGER_V pick another singer or a list to draw from per song (e.g. SINGER_F=formant,sinsy,sinsy: two
+#   songs in three sung by Sinsy, built on the GPU machine by bench/build_pysinsy.sh from gpu_carry/pysinsy_src.tar.xz;
+#   if it does not build there, the run falls back to the formant singer and says so); TEST_SINGERS names the held-out
+#   sets (default: speech formant).
 # Every call starts on a fresh machine (nothing survives between calls): it renders its songs, preprocesses them, trains
 # for what is left of DEADLINE, and scores each model on the real clip and on held-out four-stem songs of both singers
 # (bench/quick_real_sdr.py). The float16 weights of $BRING come back in parts (cat V.npz.part* > V.npz). A later call
@@ -33,9 +37,13 @@ nvidia-smi -L 2>/dev/null | tee -a $OUT/stamps.txt
 mkdir -p $STATE/debs; for d in gpu_carry/*.deb; do [ -f "$d" ] && dpkg -x "$d" $STATE/debs; done
 for x in gpu_carry/*.sf2.xz; do [ -f "$x" ] && xz -dc $x > $STATE/debs/$(basename ${x%.xz}); done
 GM=${SF%% *}; AVL=$(ls $STATE/debs/usr/share/sounds/sf2/*.sf2 $STATE/debs/*.sf2 2>/dev/null | tr '\n' ' ')
-stamp "kits: GM=$GM AVL=[$AVL]; singer check: $(python3 -c 'import espeakng_loader, pyworld; print("eSpeak NG + WORLD")' 2>&1 | tail -1)"
+stamp "kits: GM=$GM AVL=[$AVL]; singer check: $(python3 -c 'import espeakng_loader, pyworld; print("eSpeak NG + WORLD")' 2>&1 | tail -1); $(python3 -c 'import pysinsy; print("Sinsy")' 2>&1 | tail -1)"
 unpack_midi $STATE
-singer(){ case $1 in V) echo speech;; F) echo formant;; esac; }
+if [[ "${SINGER_F:-}${SINGER_V:-}" == *sinsy* ]] && ! python3 -c 'import pysinsy' 2>/dev/null; then
+  stamp "Sinsy did not build ($(tail -1 /tmp/pysinsy_build.log 2>/dev/null)): the formant singer instead"
+  SINGER_F=formant; SINGER_V=formant; TEST_SINGERS=$(echo ${TEST_SINGERS:-speech formant} | sed 's/sinsy//')
+fi
+singer(){ case $1 in V) echo ${SINGER_V:-speech};; F) echo ${SINGER_F:-formant};; esac; }   # SINGER_F=formant,sinsy: a list to draw from
 if [ -n "${WEIGHTS_V:-}${WEIGHTS_F:-}" ]; then    # a later call: the four-stem weights give the configuration
   python3 bench/init_stems.py ${WEIGHTS_V:-$WEIGHTS_F} $STATE/init.npz drums=drums bass=bass vocals=vocals other=other 2>&1 | tail -1
 else python3 bench/init_stems.py $INIT $STATE/init.npz drums=drums bass=accompaniment vocals=accompaniment other=accompaniment 2>&1 | tail -1; fi
@@ -54,7 +62,7 @@ render(){   # RUN: stereo four-stem songs with that run's singer -> $STATE/$RUN/
   rm -rf $d/cache $d/tracks; stamp "data $r: $(tail -1 $d.log) $(du -sh $d/data.h5 | cut -f1)"
 }
 tests(){    # held-out four-stem songs (seed 4242, mono, every song with a tune sung), one set per singer
-  for s in speech formant; do ( d=$STATE/test_$s
+  for s in ${TEST_SINGERS:-speech formant}; do ( d=$STATE/test_$s
     $S synth $d --songs $N_TEST --seconds 20 --midi $MIDI_DIR --soundfont $SF --workers 1 --seed 4242 --vocals 1 --singer $s \
       --drum-layers 0.7 --drumkits $GM $AVL > $d.log 2>&1
     $S stems $d --submix drums_bass_vocals_other --out $STATE/tests/test_$s --workers 1 >> $d.log 2>&1; stamp "test set $s: $(tail -1 $d.log)" ) &

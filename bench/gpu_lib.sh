@@ -11,6 +11,7 @@ stamp(){ echo "[$(( $(date +%s) - t0 )) s] $*" | tee -a $STAMPS; }
 [ -n "${SKIP_INSTALL:-}" ] || [ -d /tmp/site/keras ] || \
   python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target /tmp/site .whl/*.whl || exit 1
 [ -f gpu_carry/espeakng_loader.tar.xz ] && [ ! -d /tmp/site/espeakng_loader ] && mkdir -p /tmp/site && tar xJf gpu_carry/espeakng_loader.tar.xz -C /tmp/site
+[ -f gpu_carry/pysinsy_src.tar.xz ] && [ ! -d /tmp/site/pysinsy ] && bash bench/build_pysinsy.sh /tmp/site > /tmp/pysinsy_build.log 2>&1
 export PYTHONPATH=/tmp/site:$PWD${EXTRA_PYTHONPATH:+:$EXTRA_PYTHONPATH} KERAS_BACKEND=jax PYTHONUNBUFFERED=1 TF_CPP_MIN_LOG_LEVEL=2 NCCL_NVLS_ENABLE=0
 S="python3 -m stemsep"
 SF="$(python3 -c 'import importlib.util,os;print(os.path.join(os.path.dirname(importlib.util.find_spec("pretty_midi").origin),"TimGM6mb.sf2"))') $(ls gpu_carry/sf/*.sf* 2>/dev/null)"

@@ -18,7 +18,7 @@ from .predict import (_check_collisions, _check_options, _expand_inputs, _mix_na
                              DEFAULT_MODEL, default_jobs, default_model_path, describe_models, load_separator, output_paths,
                              parse_mix, select_device, separate_file, separate_files)
 from .evaluate import evaluate_folder
-from .synth import _list_instruments, render_dataset, SINGERS, SOUNDFONT_DIRS
+from .synth import _list_instruments, render_dataset, SOUNDFONT_DIRS
 from .pipeline import DEMO_SONG, LAYOUT, PipelineHandler, run_demo
 
 # %% auto #0
@@ -128,10 +128,11 @@ def add_synth(subparsers, # from `ArgumentParser.add_subparsers`
     p.add_argument('--vocals', type=float, default=0., metavar='P',
                    help='chance per song (0-1) that a synthetic singer performs the melody as an extra Vocals stem '
                         '(real songs have singers; a model that never heard one confuses their consonants with drums)')
-    p.add_argument('--singer', choices=SINGERS, default='speech',
+    p.add_argument('--singer', default='speech', metavar='NAME',
                    help='the singer of --vocals: speech (default: English words spoken by eSpeak NG, re-pitched and '
-                        'stretched onto the notes with the WORLD vocoder), formant (a vowel synthesiser, faster, no words) '
-                        'or mix (either, drawn per song)')
+                        'stretched onto the notes with the WORLD vocoder), formant (a vowel synthesiser, faster, no words), '
+                        "sinsy (Sinsy's singing voice learned from a real singer, moved onto the notes with WORLD), "
+                        'mix (speech or formant, drawn per song) or a comma list to draw from, e.g. formant,sinsy')
     add_options(p, 'drum_layers', drum_layers=dict(help='chance per drum track (0-1) of synthetic kick and snare layers with random pitch and decay ' '(General MIDI kits are few and short; real kicks ring where the bass plays)'))
     p.add_argument('--kick-alone', type=float, default=0.3, metavar='P', help='chance per layered drum track (0-1) that its own '
                    "kick is left out and the synthetic kick plays alone (the built-in models' lever for the kick, which real "

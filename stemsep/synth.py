@@ -11,14 +11,14 @@ from .config import StemsepConfig, StemsepError
 from .utils import atomic_path, map_jobs, make_dir, require_extra
 from .audio import write_audio, load_audio
 from .composer import compose_song, scan_midi, midi_excerpt
-from .voices import melody_notes, sing, sing_speech, drum_hits, _KICKS
+from .voices import melody_notes, sing, sing_speech, sing_sinsy, drum_hits, _KICKS
 
 # %% auto #0
 __all__ = ['GM_CLASSES', 'DRUM_PROGRAM', 'SOUNDFONT_DIRS', 'HYDROGEN_DIRS', 'SOUNDFONT_EXTS', 'TARGET_LUFS', 'TARGET_PEAK_DB',
            'SINGERS', 'inst_class', 'program_name', 'default_soundfont', 'integrated_loudness', 'render_track',
            'random_effects', 'apply_effects', 'pan_width', 'soundfont_presets', 'soundfont_kit', 'gm_drum_note',
-           'load_hydrogen_kit', 'play_hydrogen', 'render_drums', 'find_instruments', 'song_name', 'render_song',
-           'render_dataset']
+           'load_hydrogen_kit', 'play_hydrogen', 'render_drums', 'find_instruments', 'song_name', 'singer_pool',
+           'render_song', 'render_dataset']
 
 # %% ../nbs/08_synth.ipynb #6d6fd8ad
 GM_CLASSES = ('Piano', 'Chromatic Percussion', 'Organ', 'Guitar', 'Bass', 'Strings', 'Strings (continued)', 'Brass',
@@ -366,6 +366,18 @@ def song_name(index:int, # 0-based song number
     "Slakh's folder name of the `index`-th song (0-based): Track00001, ..."
     return f"Track{index + 1:05d}"
 
+SINGERS = ('speech', 'formant', 'sinsy', 'mix')   # the singers of `vocals`: `sing_speech`, `sing`, `sing_sinsy`; mix: speech or formant
+_SING = dict(speech=sing_speech, formant=sing, sinsy=sing_sinsy)
+_SINGER_MODULES = dict(speech=['espeakng_loader', 'pyworld'], formant=[], sinsy=['pysinsy', 'pyworld'])
+
+def singer_pool(singer:str)->tuple:   # 'speech', 'formant', 'sinsy', 'mix' or a comma list, e.g. 'formant,sinsy'
+    "The singers a song draws its voice from (one per song, evenly): 'mix' is speech or formant."
+    pool = ('speech', 'formant') if singer == 'mix' else tuple(s.strip() for s in str(singer).split(','))
+    bad = [s for s in pool if s not in _SING]
+    if bad or not pool:
+        raise StemsepError(f"--singer {singer}: choose {', '.join(SINGERS)} or a comma list of {', '.join(_SING)}", exit_code=2)
+    return pool
+
 def render_song(out,                      # data set folder; the song goes to out/TrackNNNNN
                 index:int,                # song number (0-based); with `seed` it fixes everything drawn
                 seconds:float,            # song length
@@ -375,7 +387,7 @@ def render_song(out,                      # data set folder; the song goes to ou
                 seed:int=0,               # data set seed
                 effects:bool=False,       # random per-stem effects and gains
                 vocals:float=0.,          # chance that a synthetic singer performs the melody as a `Vocals` stem
-                singer:str='speech',      # 'speech': eSpeak NG words re-pitched (`sing_speech`); 'formant': `sing`; 'mix': either, drawn per song
+                singer:str='speech',      # 'speech' (`sing_speech`), 'formant' (`sing`), 'sinsy' (`sing_sinsy`), 'mix' or a list: `singer_pool`
                 drum_layers:float=0.,     # chance per drum track of synthetic kick and snare layers (`drum_hits`)
                 kick_alone:float=0.3,     # chance per layered drum track that its own kick is left out: the synthetic kick alone
                 n_channels:int=1,         # 1 mono, 2 stereo with random pan and width
@@ -439,8 +451,9 @@ def render_song(out,                      # data set folder; the song goes to ou
     if melody:
         from symusic import Track, Note
         sid = f"S{len(score.tracks):02d}"
-        speech = singer == 'speech' or (singer == 'mix' and vrng.random() < 0.5)
-        y, vdesc = sing_speech(melody, n, sr, vrng) if speech else sing(melody, n, sr, vrng)
+        pool = singer_pool(singer)
+        engine = pool[0] if len(pool) == 1 else pool[int(vrng.random()*len(pool))]   # one draw ('mix' as before)
+        y, vdesc = _SING[engine](melody, n, sr, vrng)
         vdesc.setdefault('engine', 'formant')
         chain = random_effects(vrng, 'Vocals') if effects else []
         gain_db = float(vrng.uniform(0, 6))            # singers sit on top of the band
@@ -492,8 +505,6 @@ def _render_one(kwargs)->dict:
     except Exception as e:
         return dict(song=song_name(kwargs['index']), status='failed', message=f"{song_name(kwargs['index'])}: {type(e).__name__}: {e}", seconds=0., stems=0)
 
-SINGERS = ('speech', 'formant', 'mix')   # the singers of `vocals`: `sing_speech`, `sing`, either drawn per song
-
 def render_dataset(out,                       # data set folder (created)
                    n_songs:int,               # songs to render: Track00001 .. TrackNNNNN
                    seconds:float,             # length of each song
@@ -504,7 +515,7 @@ def render_dataset(out,                       # data set folder (created)
                    workers:int=1,             # parallel processes
                    effects:bool=False,        # random per-stem effects and gains
                    vocals:float=0.,           # chance per song of a synthetic singer on the melody (a `Vocals` stem)
-                   singer:str='speech',       # 'speech' (eSpeak NG words, re-pitched), 'formant' or 'mix' (`render_song`)
+                   singer:str='speech',       # 'speech' (eSpeak NG words, re-pitched), 'formant', 'sinsy', 'mix' or a list (`singer_pool`)
                    drum_layers:float=0.,      # chance per drum track of synthetic kick and snare layers
                    kick_alone:float=0.3,      # chance per layered drum track that only the synthetic kick plays
                    n_channels:int=1,          # 1 mono, 2 stereo with random pan/width
@@ -512,9 +523,9 @@ def render_dataset(out,                       # data set folder (created)
                    progress:bool=True,        # show a progress bar
                   )->dict:                    # summary: written, done, failed, midi_failed, audio_s, seconds, speed
     "Render a Slakh-format data set of `n_songs` songs."
-    if singer not in SINGERS: raise StemsepError(f"--singer {singer}: choose {', '.join(SINGERS)}", exit_code=2)
+    pool = singer_pool(singer)
     require_extra('synth', 'symusic', 'pretty_midi', *(['pedalboard'] if effects else []),
-                  *(['espeakng_loader', 'pyworld'] if vocals and singer != 'formant' else []))
+                  *sorted({m for s in pool for m in _SINGER_MODULES[s]} if vocals else []))
     if n_songs < 1 or seconds <= 0: raise StemsepError(f"--songs {n_songs} and --seconds {seconds} must be positive", exit_code=2)
     if n_channels not in (1, 2): raise StemsepError(f"--channels {n_channels}: must be 1 or 2", exit_code=2)
     for flag, p in (('--vocals', vocals), ('--drum-layers', drum_layers), ('--kick-alone', kick_alone)):

@@ -11,7 +11,7 @@ from .config import StemsepError
 from .utils import require_extra
 
 # %% auto #0
-__all__ = ['melody_notes', 'sing', 'speak', 'sing_speech', 'drum_hits']
+__all__ = ['melody_notes', 'sing', 'speak', 'sing_speech', 'sinsy_sings', 'sing_sinsy', 'drum_hits']
 
 # %% ../nbs/08b_voices.ipynb #240277e4
 _VOWELS = {'a': (730, 1090, 2440), 'e': (530, 1840, 2480), 'i': (270, 2290, 3010), 'o': (570, 840, 2410),
@@ -270,6 +270,101 @@ def sing_speech(notes:list,     # [(start_s, end_s, midi_pitch)], monophonic (`m
     desc = dict(engine='espeak-ng+world', voice=voice, female=bool(female), transpose=int(shift), notes=len(sung),
                 vibrato_cents=round(float(vib_depth), 1), breath=round(float(breath), 3),
                 brightness_db_per_octave=round(float(brightness), 1), lyrics=' '.join(sung[:16]))
+    return (y/max(np.abs(y).max(), 1e-9)*0.5).astype(np.float32), desc
+
+# %% ../nbs/08b_voices.ipynb #c60aa4f7
+_SYLLABLES = (('あ', 'a'), ('い', 'i'), ('う', 'u'), ('え', 'e'), ('お', 'o'), ('か', 'ka'), ('き', 'ki'), ('こ', 'ko'),
+              ('さ', 'sa'), ('し', 'shi'), ('そ', 'so'), ('た', 'ta'), ('て', 'te'), ('と', 'to'), ('な', 'na'), ('に', 'ni'),
+              ('の', 'no'), ('は', 'ha'), ('ひ', 'hi'), ('ま', 'ma'), ('み', 'mi'), ('も', 'mo'), ('や', 'ya'), ('ゆ', 'yu'),
+              ('よ', 'yo'), ('ら', 'ra'), ('り', 'ri'), ('る', 'ru'), ('れ', 're'), ('ろ', 'ro'), ('わ', 'wa'), ('が', 'ga'),
+              ('だ', 'da'), ('ば', 'ba'), ('ん', 'n'))
+_STEPS = (('C', 0), ('C', 1), ('D', 0), ('D', 1), ('E', 0), ('F', 0), ('F', 1), ('G', 0), ('G', 1), ('A', 0), ('A', 1), ('B', 0))
+_SINSY = r'''
+import sys, numpy as np, pysinsy
+wav, sr = pysinsy.synthesize(sys.argv[1])
+sys.stdout.buffer.write(np.int64(sr).tobytes() + np.asarray(wav, np.float32).tobytes())
+'''
+
+def _musicxml(notes:list,   # [(start_s, end_s, midi_pitch)], monophonic, pitches already in the singer's range
+              lyrics:list,  # one kana syllable per note
+              tick:float=0.01,  # seconds per MusicXML division (the score plays at 60 crotchets a minute)
+             )->str:
+    "A one-part MusicXML score of `notes` with `lyrics`, times kept to `tick`, for Sinsy."
+    div, body, t = int(round(1/tick)), [], 0
+    rest = lambda d: body.append(f'<note><rest/><duration>{d}</duration></note>')
+    for (s, e, p), syl in zip(notes, lyrics):
+        s, e = max(int(round(s/tick)), t), int(round(e/tick))
+        if e - s < 1: continue
+        if s > t: rest(s - t)
+        step, alter = _STEPS[p % 12]
+        body.append(f'<note><pitch><step>{step}</step><alter>{alter}</alter><octave>{p//12 - 1}</octave></pitch>'
+                    f'<duration>{e - s}</duration><lyric><text>{syl}</text></lyric></note>')
+        t = e
+    beats = t//div + 1
+    rest(beats*div - t)                              # the last bar filled up with a rest
+    return ('<?xml version="1.0" encoding="UTF-8"?><score-partwise><part-list><score-part id="P1"><part-name>voice'
+            '</part-name></score-part></part-list><part id="P1"><measure number="1"><attributes>'
+            f'<divisions>{div}</divisions><time><beats>{beats}</beats><beat-type>4</beat-type></time></attributes>'
+            '<direction><sound tempo="60"/></direction>' + ''.join(body) + '</measure></part></score-partwise>')
+
+def sinsy_sings(xml:str)->tuple:   # MusicXML text -> (sample rate, float32 audio)
+    "Sinsy (the `pysinsy` wheel, its HTS voice `nitech_jp_song070_f001`) sings a MusicXML score, in a fresh process."
+    import subprocess, sys, tempfile, os
+    require_extra('synth', 'pysinsy', 'pyworld')
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, 'score.xml')
+        with open(path, 'w', encoding='utf-8') as f: f.write(xml)
+        p = subprocess.run([sys.executable, '-c', _SINSY, path], capture_output=True)   # Sinsy prints its warnings
+    if p.returncode != 0 or len(p.stdout) < 8:                                           # in C: kept out of the CLI
+        why = (p.stderr.decode(errors='replace').strip().splitlines() or ['no message'])[-1]
+        raise StemsepError(f"Sinsy failed ({why})")
+    return int(np.frombuffer(p.stdout[:8], np.int64)[0]), np.frombuffer(p.stdout[8:], np.float32).copy()
+
+def sing_sinsy(notes:list,     # [(start_s, end_s, midi_pitch)], monophonic (`melody_notes`)
+               n_samples:int,  # length of the result
+               sr:int,         # sample rate, Hz
+               rng,            # `np.random.Generator`: voice, syllables and expression are drawn from it
+              )->tuple:        # (float32 audio (n_samples,), description dict)
+    "A singer made from a real one: Sinsy's HTS singing voice on the notes, reshaped with WORLD (male voices, vibrato)."
+    import pyworld as pw
+    from math import gcd
+    from scipy.signal import resample_poly
+    female = rng.random() < 0.5
+    shift = _transpose(notes, female)
+    tract = rng.uniform(0.95, 1.06) if female else rng.uniform(0.80, 0.90)   # vocal-tract length relative to hers
+    vib_rate, vib_depth = rng.uniform(4.5, 6.5), rng.uniform(0, 40)          # Hz, cents, on top of Sinsy's own
+    breath, brightness = rng.uniform(0, 0.25), rng.uniform(0, 4)             # aperiodicity added; dB/octave above 1.5 kHz
+    verse = [_SYLLABLES[i] for i in rng.choice(len(_SYLLABLES), size=int(rng.integers(6, 14)))]
+    sung = [n for n in notes if n[1] - n[0] >= 0.08]   # shorter notes are too short for the voice's phones
+    lyrics = [verse[k % len(verse)] for k in range(len(sung))]
+    if not sung: return np.zeros(n_samples, np.float32), dict(engine='sinsy+world', notes=0)
+    here = int(round(69 - np.median([p for _, _, p in sung])))   # Sinsy sings where its voice was recorded (median A4;
+    fs, y = sinsy_sings(_musicxml([(s, e, p + here) for s, e, p in sung], [k for k, _ in lyrics]))   # far below, it
+    ws = fs//2                                      # WORLD works at 24 kHz (what the models hear ends at 11 kHz): twice as fast
+    y = resample_poly(y.astype(np.float64), 1, 2)
+    y = np.pad(y, (0, max(0, int(n_samples*ws/sr) + 1 - len(y))))
+    f0, t = pw.dio(y, ws, frame_period=_FRAME_MS, f0_floor=70, f0_ceil=1100)
+    f0 = pw.stonemask(y, f0, t, ws)
+    sp, ap = pw.cheaptrick(y, f0, t, ws), pw.d4c(y, f0, t, ws)
+    for s, e, p in sung:                            # Sinsy's contour (scoops, overshoot) kept, each note put on its pitch
+        k = (t >= s) & (t < e) & (f0 > 0)
+        if k.sum() > 4: f0[k] *= 440*2**((p + here - 69)/12)/np.median(f0[k])
+    f0 = f0*2**((shift - here)/12)*2**(vib_depth*np.sin(2*np.pi*vib_rate*t)/1200)
+    k = np.arange(sp.shape[1]); q = np.minimum(k/tract, k[-1])                # formants moved by the tract length
+    i0 = np.minimum(q.astype(int), k[-1] - 1); frac = q - i0
+    freqs = np.fft.rfftfreq(pw.get_cheaptrick_fft_size(ws), 1/ws)
+    tilt = (10**(brightness*np.log2(np.maximum(freqs, 1500)/1500)/20))**2
+    sp = (sp[:, i0]*(1 - frac) + sp[:, i0 + 1]*frac)*tilt
+    ap = ap[:, i0]*(1 - frac) + ap[:, i0 + 1]*frac
+    ap = np.clip(ap + breath*(1 - ap)/2, 0, 1)
+    y = pw.synthesize(np.ascontiguousarray(f0), np.ascontiguousarray(sp), np.ascontiguousarray(ap), ws, _FRAME_MS)
+    g = gcd(int(sr), int(ws))
+    y = resample_poly(y, int(sr)//g, int(ws)//g)[:n_samples]
+    y = np.pad(y, (0, n_samples - len(y)))
+    desc = dict(engine='sinsy+world', voice='nitech_jp_song070_f001', female=bool(female), transpose=int(shift),
+                notes=len(sung), tract=round(float(tract), 3), vibrato_cents=round(float(vib_depth), 1),
+                breath=round(float(breath), 3), brightness_db_per_octave=round(float(brightness), 1),
+                lyrics=' '.join(r for _, r in lyrics[:16]))
     return (y/max(np.abs(y).max(), 1e-9)*0.5).astype(np.float32), desc
 
 # %% ../nbs/08b_voices.ipynb #c1de0e9a

@@ -136,6 +136,10 @@ def test_synth_unwritable(work):
     p = run_cli('synth', work/'blocker'/'songs', '--songs', '1', '--seconds', '1')
     line = assert_clean_failure(p, work/'blocker'/'songs')[str(work/'blocker'/'songs')]
     assert 'cannot create output directory' in line; record('synth', 'output folder under a regular file', line)
+    p = run_cli('synth', work/'songs', '--songs', '1', '--seconds', '1', '--vocals', '1', '--singer', 'formant,opera')
+    line = assert_clean_failure(p, 'formant,opera', code=2)['formant,opera']
+    assert 'choose speech, formant, sinsy, mix or a comma list' in line; record('synth', 'unknown singer in a list', line)
+    assert not (work/'songs').exists()                          # refused before anything is written
 
 
 @pytest.fixture(scope='module')
