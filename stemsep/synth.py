@@ -370,7 +370,8 @@ SINGERS = ('speech', 'formant', 'sinsy', 'mix')   # the singers of `vocals`: `si
 _SING = dict(speech=sing_speech, formant=sing, sinsy=sing_sinsy)
 _SINGER_MODULES = dict(speech=['espeakng_loader', 'pyworld'], formant=[], sinsy=['pysinsy', 'pyworld'])
 
-def singer_pool(singer:str)->tuple:   # 'speech', 'formant', 'sinsy', 'mix' or a comma list, e.g. 'formant,sinsy'
+def singer_pool(singer:str,  # 'speech', 'formant', 'sinsy', 'mix' or a comma list, e.g. 'formant,sinsy'
+               )->tuple:     # the singers' names, one entry per share (a name twice weighs double)
     "The singers a song draws its voice from (one per song, evenly): 'mix' is speech or formant."
     pool = ('speech', 'formant') if singer == 'mix' else tuple(s.strip() for s in str(singer).split(','))
     bad = [s for s in pool if s not in _SING]

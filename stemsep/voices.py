@@ -307,7 +307,8 @@ def _musicxml(notes:list,   # [(start_s, end_s, midi_pitch)], monophonic, pitche
             f'<divisions>{div}</divisions><time><beats>{beats}</beats><beat-type>4</beat-type></time></attributes>'
             '<direction><sound tempo="60"/></direction>' + ''.join(body) + '</measure></part></score-partwise>')
 
-def sinsy_sings(xml:str)->tuple:   # MusicXML text -> (sample rate, float32 audio)
+def sinsy_sings(xml:str,   # MusicXML text of a one-part score with lyrics (`_musicxml`)
+               )->tuple:   # (sample rate, float32 audio)
     "Sinsy (the `pysinsy` wheel, its HTS voice `nitech_jp_song070_f001`) sings a MusicXML score, in a fresh process."
     import subprocess, sys, tempfile, os
     require_extra('synth', 'pysinsy', 'pyworld')
