@@ -184,12 +184,34 @@ def speak(words:list,   # words to say, in order
         clips.append(np.frombuffer(buf[pos:pos + 2*n], np.int16).astype(np.float64)/32768); pos += 2*n
     return sr, clips
 
-def _analyse(y:np.ndarray, fs:int):
+def _analyse(y:np.ndarray, fs:int,
+             f0_floor:float=71., f0_ceil:float=800.):   # Hz: WORLD's defaults, for speech
     "WORLD analysis of one spoken word: F0 (frames,), spectral envelope and aperiodicity (frames, fft/2+1)."
     import pyworld as pw
-    f0, t = pw.dio(y, fs, frame_period=_FRAME_MS)
+    f0, t = pw.dio(y, fs, f0_floor=f0_floor, f0_ceil=f0_ceil, frame_period=_FRAME_MS)
     f0 = pw.stonemask(y, f0, t, fs)
     return f0, pw.cheaptrick(y, f0, t, fs), pw.d4c(y, f0, t, fs)
+
+def _brightness(fs:int, db_per_octave:float)->np.ndarray:
+    "A gain (bins,) on WORLD's power envelope at `fs` rising `db_per_octave` above 1.5 kHz (speech is dull up there)."
+    import pyworld as pw
+    freqs = np.fft.rfftfreq(pw.get_cheaptrick_fft_size(fs), 1/fs)
+    return (10**(db_per_octave*np.log2(np.maximum(freqs, 1500)/1500)/20))**2
+
+def _warp(x:np.ndarray, length:np.ndarray)->np.ndarray:
+    "Each frame of `x` (frames, bins) read from bin k/length (linear): a vocal tract `length` (frames,) times as long."
+    k = np.arange(x.shape[1])
+    q = np.minimum(k[None, :]/length[:, None], k[-1])
+    i0 = np.minimum(q.astype(int), k[-1] - 1); frac = q - i0
+    return np.take_along_axis(x, i0, 1)*(1 - frac) + np.take_along_axis(x, i0 + 1, 1)*frac
+
+def _resampled(y:np.ndarray, fs:int, sr:int, n_samples:int)->np.ndarray:
+    "`y` at `fs` Hz resampled to `sr`, cut or zero-padded to `n_samples`."
+    from math import gcd
+    from scipy.signal import resample_poly
+    g = gcd(int(sr), int(fs))
+    y = resample_poly(y, int(sr)//g, int(fs)//g)[:n_samples]
+    return np.pad(y, (0, n_samples - len(y)))
 
 def _note_frames(f0:np.ndarray, n_note:int)->tuple:
     "Frame positions (fractional in the stretched part) that sing a word over `n_note` frames: onset and coda as spoken."
@@ -208,8 +230,7 @@ def sing_speech(notes:list,     # [(start_s, end_s, midi_pitch)], monophonic (`m
                )->tuple:        # (float32 audio (n_samples,), description dict)
     "A singer made of speech: one eSpeak NG word per note, re-pitched and stretched to the note with WORLD."
     import pyworld as pw
-    from math import gcd
-    from scipy.signal import butter, resample_poly, sosfiltfilt
+    from scipy.signal import butter, sosfiltfilt
     female = rng.random() < 0.5
     shift = _transpose(notes, female)
     voice = str(rng.choice(_FEMALE if female else _MALE))
@@ -228,8 +249,7 @@ def sing_speech(notes:list,     # [(start_s, end_s, midi_pitch)], monophonic (`m
     words = {w: _analyse(y, fs) if len(y) > fs//20 else None for w, y in zip(vocabulary, clips)}
     words = {w: a if a is not None and (a[0] > 0).sum() >= 4 else None for w, a in words.items()}   # a vowel to stretch
     out = np.zeros(int(n_samples*fs/sr) + fs)
-    freqs = np.fft.rfftfreq(pw.get_cheaptrick_fft_size(fs), 1/fs)
-    tilt = (10**(brightness*np.log2(np.maximum(freqs, 1500)/1500)/20))**2    # on the power envelope
+    tilt = _brightness(fs, brightness)
     sung, prev_end, prev_hz = [], -1., None
     for (s, e, p), word in zip(notes, lyrics):
         legato = s - prev_end < 0.05
@@ -245,12 +265,9 @@ def sing_speech(notes:list,     # [(start_s, end_s, midi_pitch)], monophonic (`m
         if prev_hz is not None and legato:
             g = max(1, min(int(glide*1000/_FRAME_MS), len(idx)//3))
             contour[n_onset:n_onset + g] *= (prev_hz/hz)**(1 - np.arange(g)/g)
-        k = np.arange(sp.shape[1])
         env = np.exp((1 - w)*np.log(sp[lo] + 1e-16) + w*np.log(sp[hi] + 1e-16))      # between frames, in log power
         length = tract*(1 + drift*np.sin(2*np.pi*drift_rate*tt + rng.uniform(0, 2*np.pi)))   # the vowel moves a little
-        q = np.minimum(k[None, :]/length[:, None], k[-1])              # each frame's bins read from k/length (linear)
-        i0 = np.minimum(q.astype(int), k[-1] - 1); frac = q - i0
-        env = (np.take_along_axis(env, i0, 1)*(1 - frac) + np.take_along_axis(env, i0 + 1, 1)*frac)*tilt
+        env = _warp(env, length)*tilt
         env *= ((1 + tremolo*vibrato)**2)[:, None]        # a sung vibrato swells the level too
         aper = (1 - w)*ap[lo] + w*ap[hi]
         aper = np.clip(aper + breath*(1 - aper)/2, 0, 1)
@@ -264,9 +281,7 @@ def sing_speech(notes:list,     # [(start_s, end_s, midi_pitch)], monophonic (`m
     if sung:
         lowest = 440*2**((min(p for _, _, p in notes) + shift - 69)/12)
         out = sosfiltfilt(butter(4, 0.8*lowest, 'highpass', fs=fs, output='sos'), out)   # nothing below the sung pitch
-    g = gcd(int(sr), int(fs))
-    y = resample_poly(out, int(sr)//g, fs//g)[:n_samples]
-    y = np.pad(y, (0, n_samples - len(y)))
+    y = _resampled(out, fs, sr, n_samples)
     desc = dict(engine='espeak-ng+world', voice=voice, female=bool(female), transpose=int(shift), notes=len(sung),
                 vibrato_cents=round(float(vib_depth), 1), breath=round(float(breath), 3),
                 brightness_db_per_octave=round(float(brightness), 1), lyrics=' '.join(sung[:16]))
@@ -328,7 +343,6 @@ def sing_sinsy(notes:list,     # [(start_s, end_s, midi_pitch)], monophonic (`me
               )->tuple:        # (float32 audio (n_samples,), description dict)
     "A singer made from a real one: Sinsy's HTS singing voice on the notes, reshaped with WORLD (male voices, vibrato)."
     import pyworld as pw
-    from math import gcd
     from scipy.signal import resample_poly
     female = rng.random() < 0.5
     shift = _transpose(notes, female)
@@ -344,24 +358,17 @@ def sing_sinsy(notes:list,     # [(start_s, end_s, midi_pitch)], monophonic (`me
     ws = fs//2                                      # WORLD works at 24 kHz (what the models hear ends at 11 kHz): twice as fast
     y = resample_poly(y.astype(np.float64), 1, 2)
     y = np.pad(y, (0, max(0, int(n_samples*ws/sr) + 1 - len(y))))
-    f0, t = pw.dio(y, ws, frame_period=_FRAME_MS, f0_floor=70, f0_ceil=1100)
-    f0 = pw.stonemask(y, f0, t, ws)
-    sp, ap = pw.cheaptrick(y, f0, t, ws), pw.d4c(y, f0, t, ws)
+    f0, sp, ap = _analyse(y, ws, f0_floor=70, f0_ceil=1100)
+    t = np.arange(len(f0))*_FRAME_MS/1000
     for s, e, p in sung:                            # Sinsy's contour (scoops, overshoot) kept, each note put on its pitch
         k = (t >= s) & (t < e) & (f0 > 0)
         if k.sum() > 4: f0[k] *= 440*2**((p + here - 69)/12)/np.median(f0[k])
     f0 = f0*2**((shift - here)/12)*2**(vib_depth*np.sin(2*np.pi*vib_rate*t)/1200)
-    k = np.arange(sp.shape[1]); q = np.minimum(k/tract, k[-1])                # formants moved by the tract length
-    i0 = np.minimum(q.astype(int), k[-1] - 1); frac = q - i0
-    freqs = np.fft.rfftfreq(pw.get_cheaptrick_fft_size(ws), 1/ws)
-    tilt = (10**(brightness*np.log2(np.maximum(freqs, 1500)/1500)/20))**2
-    sp = (sp[:, i0]*(1 - frac) + sp[:, i0 + 1]*frac)*tilt
-    ap = ap[:, i0]*(1 - frac) + ap[:, i0 + 1]*frac
+    length = np.full(len(f0), tract)                                         # formants moved by the tract length
+    sp, ap = _warp(sp, length)*_brightness(ws, brightness), _warp(ap, length)
     ap = np.clip(ap + breath*(1 - ap)/2, 0, 1)
     y = pw.synthesize(np.ascontiguousarray(f0), np.ascontiguousarray(sp), np.ascontiguousarray(ap), ws, _FRAME_MS)
-    g = gcd(int(sr), int(ws))
-    y = resample_poly(y, int(sr)//g, int(ws)//g)[:n_samples]
-    y = np.pad(y, (0, n_samples - len(y)))
+    y = _resampled(y, ws, sr, n_samples)
     desc = dict(engine='sinsy+world', voice='nitech_jp_song070_f001', female=bool(female), transpose=int(shift),
                 notes=len(sung), tract=round(float(tract), 3), vibrato_cents=round(float(vib_depth), 1),
                 breath=round(float(breath), 3), brightness_db_per_octave=round(float(brightness), 1),
