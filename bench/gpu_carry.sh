@@ -5,6 +5,11 @@
 # The speech singer of `synth --singer speech` comes too: pyworld-prebuilt in .whl/, eSpeak NG as gpu_carry/espeakng_loader.tar.xz.
 #   bash bench/gpu_carry.sh [deb|blackpearl|none]   deb: the AVL kits' .deb (24.7 MB, both kits);
 #                                                   blackpearl: one AVL kit as .sf2.xz (10.9 MB)
+# FONTS=fluidr3 adds FluidR3 Mono's melodic instruments (Debian fluidr3mono-gm-soundfont) as gpu_carry/sf/*.sf3, cut by
+# bench/sf_subset.py to the General MIDI programs SF_PROGRAMS (default 0-7,16-55: pianos, organs, guitars, basses,
+# strings and ensembles, 86 % of the notes of shared/data/midi; 12.1 MB): gpu_lib.sh adds every gpu_carry/sf file to $SF,
+# and `stemsep synth` draws a stem's SoundFont among those that have its program. NO_SINGERS=1 leaves out the speech
+# and Sinsy singers' files (1.9 MB) when room is short.
 set -eu
 top=$(git rev-parse --show-toplevel); cd "$top"
 for p in /.whl/ /gpu_carry/; do grep -qx "$p" .git/info/exclude 2>/dev/null || echo "$p" >> .git/info/exclude; done
@@ -20,6 +25,12 @@ case ${1:-deb} in
               xz -9 -T0 -c $d/x/usr/share/sounds/sf2/Black_Pearl_4_LV2.sf2 > gpu_carry/Black_Pearl_4_LV2.sf2.xz; rm -rf $d;;
 esac
 tar cJf gpu_carry/midi.tar.xz -C ../shared/data midi
+if [ "${FONTS:-}" = fluidr3 ]; then
+  d=$(mktemp -d); (cd $d && apt-get download -q fluidr3mono-gm-soundfont >/dev/null && dpkg -x *.deb x); mkdir -p gpu_carry/sf
+  python3 bench/sf_subset.py $d/x/usr/share/fluidr3mono-gm-soundfont/FluidR3Mono_GM.sf3 gpu_carry/sf/FluidR3Mono_GM_part.sf3 \
+    --programs ${SF_PROGRAMS:-0-7,16-55}; rm -rf $d
+fi
+if [ -z "${NO_SINGERS:-}" ]; then
 # the speech singer's eSpeak NG (the espeakng-loader wheel, 10 MB) with its English data only (~1 MB as .tar.xz);
 # gpu_lib.sh unpacks it beside the wheels
 d=$(mktemp -d); python3 -m pip download -q --no-deps --only-binary=:all: -d $d espeakng-loader
@@ -39,6 +50,7 @@ s = s.replace('pkg_resources.resource_filename(\n    __name__, "htsvoice/nitech_
 assert 'pkg_resources' not in s; open(p, 'w').write(s)
 PY
 ) && rm -rf $d/pysinsy-*/tests && tar cJf gpu_carry/pysinsy_src.tar.xz -C $d $(cd $d && ls -d pysinsy-*/); rm -rf $d
+fi
 python3 -c "
 import soundfile as sf
 for n in ('drums', 'bass', 'other', 'vocals'):     # the real clip's stems as 16-bit FLAC (lossless: they are 16-bit WAVs)

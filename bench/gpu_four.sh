@@ -9,6 +9,9 @@
 #   songs in three sung by Sinsy, built on the GPU machine by bench/build_pysinsy.sh from gpu_carry/pysinsy_src.tar.xz;
 #   if it does not build there, the run falls back to the formant singer and says so); TEST_SINGERS names the held-out
 #   sets (default: speech formant).
+#   FONTS_F / FONTS_V pick a run's melodic SoundFonts: all (default: TimGM6mb + gpu_carry/sf/*, e.g. FluidR3 Mono's
+#   instruments from FONTS=fluidr3 bash bench/gpu_carry.sh) or gm (TimGM6mb alone, the recipe of the shipped stages);
+#   TEST_FONTS renders each held-out set with each of all, gm, fl (gpu_carry/sf/* alone): e.g. TEST_FONTS="gm fl".
 # Every call starts on a fresh machine (nothing survives between calls): it renders its songs, preprocesses them, trains
 # for what is left of DEADLINE, and scores each model on the real clip and on held-out four-stem songs of both singers
 # (bench/quick_real_sdr.py). The float16 weights of $BRING come back in parts (cat V.npz.part* > V.npz). A later call
@@ -36,7 +39,7 @@ OUT=${OUT:-/tmp/out}; STATE=${STATE:-$PWD/.gpu_state}; mkdir -p $STATE $OUT   # 
 nvidia-smi -L 2>/dev/null | tee -a $OUT/stamps.txt
 mkdir -p $STATE/debs; for d in gpu_carry/*.deb; do [ -f "$d" ] && dpkg -x "$d" $STATE/debs; done
 for x in gpu_carry/*.sf2.xz; do [ -f "$x" ] && xz -dc $x > $STATE/debs/$(basename ${x%.xz}); done
-GM=${SF%% *}; AVL=$(ls $STATE/debs/usr/share/sounds/sf2/*.sf2 $STATE/debs/*.sf2 2>/dev/null | tr '\n' ' ')
+AVL=$(ls $STATE/debs/usr/share/sounds/sf2/*.sf2 $STATE/debs/*.sf2 2>/dev/null | tr '\n' ' ')
 stamp "kits: GM=$GM AVL=[$AVL]; singer check: $(python3 -c 'import espeakng_loader, pyworld; print("eSpeak NG + WORLD")' 2>&1 | tail -1); $(python3 -c 'import pysinsy; print("Sinsy")' 2>&1 | tail -1)"
 unpack_midi $STATE
 if [[ "${SINGER_F:-}${SINGER_V:-}" == *sinsy* ]] && ! python3 -c 'import pysinsy' 2>/dev/null; then
@@ -44,17 +47,19 @@ if [[ "${SINGER_F:-}${SINGER_V:-}" == *sinsy* ]] && ! python3 -c 'import pysinsy
   SINGER_F=formant; SINGER_V=formant; TEST_SINGERS=$(echo ${TEST_SINGERS:-speech formant} | sed 's/sinsy//')
 fi
 singer(){ case $1 in V) echo ${SINGER_V:-speech};; F) echo ${SINGER_F:-formant};; esac; }   # SINGER_F=formant,sinsy: a list to draw from
+fonts(){ case $1 in gm) echo $GM;; fl) echo ${FL:-$GM};; *) echo $SF;; esac; }      # all | gm | fl -> SoundFont files
+run_fonts(){ local v=FONTS_$1; fonts ${!v:-all}; }
 if [ -n "${WEIGHTS_V:-}${WEIGHTS_F:-}" ]; then    # a later call: the four-stem weights give the configuration
   python3 bench/init_stems.py ${WEIGHTS_V:-$WEIGHTS_F} $STATE/init.npz drums=drums bass=bass vocals=vocals other=other 2>&1 | tail -1
 else python3 bench/init_stems.py $INIT $STATE/init.npz drums=drums bass=accompaniment vocals=accompaniment other=accompaniment 2>&1 | tail -1; fi
 declare -A START
-for r in $RUNS; do w=WEIGHTS_$r; START[$r]=${!w:-$STATE/init.npz}; stamp "run $r ($(singer $r) singer) starts from ${START[$r]}"; done
+for r in $RUNS; do w=WEIGHTS_$r; START[$r]=${!w:-$STATE/init.npz}; stamp "run $r ($(singer $r) singer; SoundFonts $(run_fonts $r)) starts from ${START[$r]}"; done
 NR=$(echo $RUNS | wc -w); W=$(( 14/NR ))
 render(){   # RUN: stereo four-stem songs with that run's singer -> $STATE/$RUN/data.h5
   local r=$1 d=$STATE/$1; mkdir -p $d
   for src in midi comp; do
     if [ $src = midi ]; then a="--songs $N_MIDI --midi $MIDI_DIR --seed $SEED"; else a="--songs $N_COMP --seed $((SEED+1000))"; fi
-    $S synth $d/synth_$src $a --seconds $SECS --soundfont $SF --workers $W --channels 2 --drum-layers 0.7 --kick-alone $KICK_ALONE --drumkits $GM $AVL \
+    $S synth $d/synth_$src $a --seconds $SECS --soundfont $(run_fonts $r) --workers $W --channels 2 --drum-layers 0.7 --kick-alone $KICK_ALONE --drumkits $GM $AVL \
       --vocals $VOCALS --singer $(singer $r) >> $d.log 2>&1
     $S stems $d/synth_$src --submix drums_bass_vocals_other --out $d/tracks/$src --workers $W >> $d.log 2>&1; rm -rf $d/synth_$src
   done
@@ -62,11 +67,11 @@ render(){   # RUN: stereo four-stem songs with that run's singer -> $STATE/$RUN/
   rm -rf $d/cache $d/tracks; stamp "data $r: $(tail -1 $d.log) $(du -sh $d/data.h5 | cut -f1)"
 }
 tests(){    # held-out four-stem songs (seed 4242, mono, every song with a tune sung), one set per singer
-  for s in ${TEST_SINGERS:-speech formant}; do ( d=$STATE/test_$s
-    $S synth $d --songs $N_TEST --seconds 20 --midi $MIDI_DIR --soundfont $SF --workers 1 --seed 4242 --vocals 1 --singer $s \
+  for s in ${TEST_SINGERS:-speech formant}; do for f in ${TEST_FONTS:-all}; do ( d=$STATE/test_$s${TEST_FONTS:+_$f}
+    $S synth $d --songs $N_TEST --seconds 20 --midi $MIDI_DIR --soundfont $(fonts $f) --workers 1 --seed 4242 --vocals 1 --singer $s \
       --drum-layers 0.7 --drumkits $GM $AVL > $d.log 2>&1
-    $S stems $d --submix drums_bass_vocals_other --out $STATE/tests/test_$s --workers 1 >> $d.log 2>&1; stamp "test set $s: $(tail -1 $d.log)" ) &
-  done; wait
+    $S stems $d --submix drums_bass_vocals_other --out $STATE/tests/$(basename $d) --workers 1 >> $d.log 2>&1; stamp "test set $(basename $d): $(tail -1 $d.log)" ) &
+  done; done; wait
 }
 [ $N_TEST -gt 0 ] && tests &
 for r in $RUNS; do render $r & done; wait

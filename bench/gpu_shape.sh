@@ -17,6 +17,9 @@
 # (Seen 2026-12-04: a call made 20 s after the last, on the same warm machine, found no $STATE at all, so carry the
 # weights to continue from, in place of the tracked model file, and give every call the time to render its songs.)
 # Run from the repo root with .whl/ and gpu_carry/ (the AVL .deb, midi.tar.xz, real/) carried: see bench/gpu_carry.sh.
+# Melodic SoundFonts of the training songs: TimGM6mb and whatever gpu_carry/sf/ holds (FONTS=gm: TimGM6mb alone). The
+# held-out sets test_gm and test_kits play TimGM6mb's instruments, as before; test_fl (when gpu_carry/sf/ is carried)
+# the carried ones' with GM kits, to see how a model copes with instruments it has not heard.
 set -u
 N_MIDI=${N_MIDI:-170}; N_COMP=${N_COMP:-70}; SECS=${SECS:-30}; DEADLINE=${DEADLINE:-555}; SEED=${SEED:-93}
 BATCH=${BATCH:-16}; LR=${LR:-0.0005}; N_TEST=${N_TEST:-8}; SCORE_S=${SCORE_S:-70}; VOCALS=${VOCALS:-0.7}
@@ -30,8 +33,9 @@ nvidia-smi -L 2>/dev/null | tee -a $OUT/stamps.txt
 (df -h /tmp $STATE; free -g) 2>&1 | tee -a $OUT/stamps.txt
 mkdir -p $STATE/debs; for d in gpu_carry/*.deb; do [ -f "$d" ] && dpkg -x "$d" $STATE/debs; done
 for x in gpu_carry/*.sf2.xz; do [ -f "$x" ] && xz -dc $x > $STATE/debs/$(basename ${x%.xz}); done
-GM=${SF%% *}; AVL=$(ls $STATE/debs/usr/share/sounds/sf2/*.sf2 $STATE/debs/*.sf2 2>/dev/null | tr '\n' ' ')
-stamp "kits: GM=$GM AVL=[$AVL]"
+AVL=$(ls $STATE/debs/usr/share/sounds/sf2/*.sf2 $STATE/debs/*.sf2 2>/dev/null | tr '\n' ' ')
+[ "${FONTS:-all}" = gm ] && TRAIN_SF=$GM || TRAIN_SF=$SF
+stamp "kits: GM=$GM AVL=[$AVL]; melodic SoundFonts of the training songs: $TRAIN_SF"
 unpack_midi $STATE
 shape(){ case $1 in C) echo "--channels 1";; A) echo "--channels 2 --hop 1024";; B) echo "--channels 2 --n-fft 4096 --hop 1024";;
   D) echo "--channels 2 --hop 1024 --bins 512";; esac; }
@@ -54,14 +58,15 @@ for r in $RUNS; do
 done
 render(){   # D W SUBMIX SYNTH-FLAGS...: stereo songs and their stems in D/tracks
   local d=$1 w=$2 sub=$3; shift 3; mkdir -p $d
-  $S synth $d/synth_midi --songs $N_MIDI --seconds $SECS --midi $MIDI_DIR --soundfont $SF --workers $w --seed $SEED --channels 2 "$@" > $d.log 2>&1
-  $S synth $d/synth_comp --songs $N_COMP --seconds $SECS --soundfont $SF --workers $w --seed $((SEED+1000)) --channels 2 "$@" >> $d.log 2>&1
+  $S synth $d/synth_midi --songs $N_MIDI --seconds $SECS --midi $MIDI_DIR --soundfont $TRAIN_SF --workers $w --seed $SEED --channels 2 "$@" > $d.log 2>&1
+  $S synth $d/synth_comp --songs $N_COMP --seconds $SECS --soundfont $TRAIN_SF --workers $w --seed $((SEED+1000)) --channels 2 "$@" >> $d.log 2>&1
   for src in midi comp; do $S stems $d/synth_$src --submix $sub --out $d/tracks/$src --workers $w >> $d.log 2>&1; rm -rf $d/synth_$src; done
   stamp "songs $(basename $d): $(tail -1 $d.log)"
 }
 prep(){ $S preprocess $1/tracks --out $1/data_$2.h5 --config $STATE/init_$2.json --cache-dir $1/cache_$2 --workers $3 --allow-silent --val-fraction 0.08 > $1/prep_$2.log 2>&1; rm -rf $1/cache_$2; stamp "data $2: $(tail -1 $1/prep_$2.log) $(du -sh $1/data_$2.h5 | cut -f1)"; }
 if [ $N_TEST -gt 0 ] && [ ! -d $STATE/tests ]; then      # held-out songs (seed 4242, mono, as in gpu_kits.sh), and four-stem ones with a singer
-  test_set $STATE/test_gm 1 --drumkits same & test_set $STATE/test_kits 1 --drumkits $GM $AVL &
+  TEST_SF=$GM test_set $STATE/test_gm 1 --drumkits same & TEST_SF=$GM test_set $STATE/test_kits 1 --drumkits $GM $AVL &
+  [ -n "$FL" ] && TEST_SF="$FL" test_set $STATE/test_fl 1 --drumkits $GM &
   has_f && ( d=$STATE/test_four; $S synth $d/synth --songs $N_TEST --seconds 20 --midi $MIDI_DIR --soundfont $SF --workers 1 --seed 4242 \
       --vocals 1 --drumkits $GM $AVL > $d.log 2>&1
     $S stems $d/synth --submix drums_bass_vocals_other --out $STATE/tests4/test_four --workers 1 >> $d.log 2>&1; stamp "test set four: $(tail -1 $d.log)" ) &

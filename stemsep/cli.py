@@ -114,7 +114,8 @@ def add_synth(subparsers, # from `ArgumentParser.add_subparsers`
     add_options(p, 'seconds', seconds=dict(help='length of each song in seconds'))
     p.add_argument('--midi', default=None, help='folder of MIDI files to take random excerpts from (None: the built-in composer)')
     p.add_argument('--soundfonts', '--soundfont', nargs='+', default=None, metavar='SF',
-                   help='.sf2/.sf3 files or folders for the melodic stems, one drawn per stem (default: the General MIDI '
+                   help='.sf2/.sf3 files or folders for the melodic stems, one drawn per stem among those that have its '
+                        'program (default: the General MIDI '
                         'SoundFonts in ' + ', '.join(SOUNDFONT_DIRS[:2]) + '... and TimGM6mb.sf2 from pretty_midi)')
     p.add_argument('--drumkits', nargs='+', default=None, metavar='KIT',
                    help='drum kits, one drawn per drum track: SoundFonts (their GM drum banks, or drum-only ones such as the '

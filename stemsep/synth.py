@@ -16,9 +16,9 @@ from .voices import melody_notes, sing, sing_speech, sing_sinsy, drum_hits, _KIC
 # %% auto #0
 __all__ = ['GM_CLASSES', 'DRUM_PROGRAM', 'SOUNDFONT_DIRS', 'HYDROGEN_DIRS', 'SOUNDFONT_EXTS', 'TARGET_LUFS', 'TARGET_PEAK_DB',
            'SINGERS', 'inst_class', 'program_name', 'default_soundfont', 'integrated_loudness', 'render_track',
-           'random_effects', 'apply_effects', 'pan_width', 'soundfont_presets', 'soundfont_kit', 'gm_drum_note',
-           'load_hydrogen_kit', 'play_hydrogen', 'render_drums', 'find_instruments', 'song_name', 'singer_pool',
-           'render_song', 'render_dataset']
+           'random_effects', 'apply_effects', 'pan_width', 'soundfont_presets', 'soundfont_programs', 'soundfont_kit',
+           'gm_drum_note', 'load_hydrogen_kit', 'play_hydrogen', 'render_drums', 'find_instruments', 'song_name',
+           'singer_pool', 'render_song', 'render_dataset']
 
 # %% ../nbs/08_synth.ipynb #6d6fd8ad
 GM_CLASSES = ('Piano', 'Chromatic Percussion', 'Organ', 'Guitar', 'Bass', 'Strings', 'Strings (continued)', 'Brass',
@@ -171,6 +171,12 @@ def soundfont_presets(path, # .sf2/.sf3 file
     size = struct.unpack('<I', data[j+8:j+12])[0]
     recs = [data[j+12+k*38:j+12+(k+1)*38] for k in range(size//38 - 1)]   # the last record is the terminal 'EOP'
     return [(r[:20].split(b'\0')[0].decode('latin-1').strip(),) + struct.unpack('<HH', r[20:24])[::-1] for r in recs]  # (program, bank) there
+
+@functools.lru_cache(maxsize=64)
+def soundfont_programs(path:str, # .sf2/.sf3 file
+                      )->frozenset: # the General MIDI programs (bank 0) it has presets for
+    "The melodic instruments a SoundFont can play (cached per process): a synthesiser renders other programs silent."
+    return frozenset(prog for _, bank, prog in soundfont_presets(path) if bank == 0)
 
 def soundfont_kit(path,              # .sf2/.sf3 file
                   presets:list|None=None, # its `soundfont_presets`, if read already
@@ -423,7 +429,8 @@ def render_song(out,                      # data set folder; the song goes to ou
     for k, track in enumerate(score.tracks):
         sid = f"S{k:02d}"
         drum = bool(track.is_drum); prog = DRUM_PROGRAM if drum else int(track.program); cls = inst_class(prog, drum)
-        sf = soundfonts[int(rng.integers(len(soundfonts)))]
+        fonts = soundfonts if drum else [s for s in soundfonts if prog in soundfont_programs(str(s))] or soundfonts
+        sf = fonts[int(rng.integers(len(fonts)))]       # among those that play this program: the same draws when all do
         chain = random_effects(rng, cls) if effects else []
         gain_db = float(np.clip(rng.normal(0, 3), -8, 8)) if effects else 0.0
         pan = float(rng.uniform(-0.15, 0.15) if cls in ('Bass', 'Drums') else rng.uniform(-0.7, 0.7))
@@ -557,7 +564,9 @@ def _list_instruments(soundfonts, drumkits)->int:
     same = drumkits == ['same']
     found = find_instruments(soundfonts, None if same else drumkits)
     print(f"SoundFonts for melodic stems ({len(found['soundfonts'])}, one drawn per stem):")
-    for p in found['soundfonts']: print(f"  {p}")
+    for p in found['soundfonts']:
+        n = len(soundfont_programs(str(p)))
+        print(f"  {p}" + (f"  (holds {n} of the 128 General MIDI programs: drawn for those only)" if n < 128 else ""))
     if same: print("Drum kits: each drum track plays the drum bank of the SoundFont drawn for it (--drumkits same)")
     else:
         print(f"Drum kits ({len(found['drumkits'])}, one drawn per drum track):")
