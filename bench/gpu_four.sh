@@ -11,7 +11,8 @@
 #   sets (default: speech formant).
 #   FONTS_F / FONTS_V pick a run's melodic SoundFonts: all (default: TimGM6mb + gpu_carry/sf/*, e.g. FluidR3 Mono's
 #   instruments from FONTS=fluidr3 bash bench/gpu_carry.sh) or gm (TimGM6mb alone, the recipe of the shipped stages);
-#   TEST_FONTS renders each held-out set with each of all, gm, fl (gpu_carry/sf/* alone): e.g. TEST_FONTS="gm fl".
+#   TEST_FONTS renders each held-out set with each of all, gm, fl (gpu_carry/sf/* alone; stems whose program a cut-down
+#   SoundFont lacks stay silent there): e.g. TEST_FONTS="gm fl".
 # Every call starts on a fresh machine (nothing survives between calls): it renders its songs, preprocesses them, trains
 # for what is left of DEADLINE, and scores each model on the real clip and on held-out four-stem songs of both singers
 # (bench/quick_real_sdr.py). The float16 weights of $BRING come back in parts (cat V.npz.part* > V.npz). A later call
@@ -21,7 +22,9 @@
 # Run from the repo root with .whl/ and gpu_carry/ carried (bash bench/gpu_carry.sh blackpearl: the speech singer's
 # eSpeak NG and WORLD come with it). Size: tracked files 38.5 MB (two built-in models), .whl 13.9 MB, gpu_carry 15.9 MB
 # make 68.3 MB, over the 64-MiB limit, and since four_stems shipped (2026-12-04) the tracked files hold three models
-# (56.7 MB). No call needs drums_accompaniment_v1 or four_stems' own file: both travel emptied
+# (56.7 MB); with FONTS=fluidr3 bash bench/gpu_carry.sh blackpearl (FluidR3 Mono's instruments, 12.1 MB) a call carries
+# 64.0 MB of the 67.1 MB: tracked files with two models emptied 20.8, .whl 13.9, gpu_carry 29.3.
+# No call needs drums_accompaniment_v1 or four_stems' own file: both travel emptied
 # (`: > stemsep/assets/drums_accompaniment_v1/model.npz; : > stemsep/assets/four_stems/model.npz`; `git checkout
 # stemsep/assets` after the call). To continue the shipped four_stems model, put its model.npz in place of
 # drums_accompaniment's, as below. A later call
