@@ -8,7 +8,7 @@ import csv, dataclasses, json, math, os, time
 from pathlib import Path
 import numpy as np
 from .config import StemsepConfig, StemsepError, save_config, check_compatible, SIGNAL_FIELDS
-from .utils import atomic_path, make_dir
+from .utils import atomic_path, check_stop, make_dir
 from .preprocess import read_h5_config
 from .dataset import split_rows, read_rows
 # stemsep.model and the dataset readers are imported inside the functions that use them: they load Keras
@@ -95,6 +95,7 @@ def _callbacks(model_dir:Path, cfg:StemsepConfig, epochs:int, best:float, best_e
                             leave=False, disable=not progress)
         def on_train_batch_end(self, batch, logs=None):
             self.bar.update(); self.bar.set_postfix(loss=f"{(logs or {}).get('loss', float('nan')):.4g}")
+            check_stop()      # a Ctrl-C or SIGTERM that a finaliser swallowed (epoch ends free data iterators) stops here
         def close(self):      # also on Ctrl-C/SIGTERM, before the CLI prints its line (else it lands on the bar's)
             if getattr(self, 'bar', None) is not None: self.bar.close()
         def on_epoch_end(self, epoch, logs=None):

@@ -9,7 +9,7 @@ from pathlib import Path
 from .config import StemsepError
 
 # %% auto #0
-__all__ = ['sweep_stale_temps', 'make_dir', 'atomic_path', 'Terminated', 'sigterm_as_interrupt', 'interrupted_exit',
+__all__ = ['sweep_stale_temps', 'make_dir', 'atomic_path', 'Terminated', 'sigterm_as_interrupt', 'check_stop', 'interrupted_exit',
            'worker_init', 'map_jobs', 'require_extra']
 
 # %% ../nbs/13_utils.ipynb #caa0c93b
@@ -73,17 +73,43 @@ class Terminated(KeyboardInterrupt):
     "Raised in the main thread on SIGTERM: it unwinds like Ctrl-C, so temporary files are removed."
     exit_code = 128 + signal.SIGTERM
 
+_STOP = {}   # 'signal': the signal that asked the command inside `sigterm_as_interrupt` to stop
+
 @contextlib.contextmanager
 def sigterm_as_interrupt():
-    "Inside, SIGTERM raises `Terminated` in the main thread as SIGINT raises `KeyboardInterrupt`; a second SIGTERM kills at once."
+    """Inside, SIGTERM raises `Terminated` in the main thread as SIGINT raises `KeyboardInterrupt`; a second SIGTERM
+    kills at once. A stop that is swallowed on its way (raised while a finaliser runs: Python would only print it, and
+    here prints nothing) is raised again by `check_stop` and, at the latest, when the block ends."""
     if threading.current_thread() is not threading.main_thread():
         yield; return                       # only the main thread can take signals
     def on_sigterm(signum, frame):
         signal.signal(signal.SIGTERM, signal.SIG_DFL)   # the clean-up is not interrupted twice; a second SIGTERM ends it
+        _STOP['signal'] = signal.SIGTERM
         raise Terminated()
+    def on_sigint(signum, frame):
+        _STOP['signal'] = signal.SIGINT
+        raise KeyboardInterrupt()
+    def unraisable(u):                      # Python prints what a finaliser raised ("Exception ignored in..."): not ours
+        if not (_STOP and isinstance(u.exc_value, KeyboardInterrupt)): previous_hook(u)
+    _STOP.clear()
+    previous_hook, sys.unraisablehook = sys.unraisablehook, unraisable
     previous = signal.signal(signal.SIGTERM, on_sigterm)
-    try: yield
-    finally: signal.signal(signal.SIGTERM, previous)
+    previous_int = signal.getsignal(signal.SIGINT)     # Python's Ctrl-C handler, unless SIGINT is ignored (a background job)
+    if previous_int is signal.default_int_handler: signal.signal(signal.SIGINT, on_sigint)
+    try:
+        yield
+        check_stop()                        # the block ended as if no signal had come: it was swallowed on its way
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        if previous_int is signal.default_int_handler: signal.signal(signal.SIGINT, previous_int)
+        sys.unraisablehook = previous_hook
+        _STOP.clear()
+
+def check_stop():
+    "Raise again a Ctrl-C or SIGTERM that came inside `sigterm_as_interrupt` and was swallowed; long loops call it at safe points."
+    sig = _STOP.get('signal') if threading.current_thread() is threading.main_thread() else None   # where signals land
+    if sig == signal.SIGTERM: raise Terminated()
+    if sig == signal.SIGINT: raise KeyboardInterrupt()
 
 def interrupted_exit(e:KeyboardInterrupt, # the KeyboardInterrupt (SIGINT) or `Terminated` (SIGTERM) caught
                     )->int:               # the exit code: 130 for SIGINT, 143 for SIGTERM
@@ -113,13 +139,13 @@ def map_jobs(fn,                  # called with each job; picklable when `worker
     with tqdm(total=len(jobs), desc=desc, unit='song', disable=not progress) as bar:
         if workers <= 1:
             for job in jobs:
-                result = fn(job); bar.update(1); yield result
+                result = fn(job); bar.update(1); check_stop(); yield result
             return
         from concurrent.futures import ProcessPoolExecutor
         pool = ProcessPoolExecutor(workers, initializer=worker_init)
         try:
             for result in pool.map(fn, jobs):
-                bar.update(1); yield result
+                bar.update(1); check_stop(); yield result
         finally:   # interrupted: the jobs under way finish, the others never start
             pool.shutdown(wait=True, cancel_futures=True)
 
