@@ -50,7 +50,6 @@ if [[ "${SINGER_F:-}${SINGER_V:-}" == *sinsy* ]] && ! python3 -c 'import pysinsy
   SINGER_F=formant; SINGER_V=formant; TEST_SINGERS=$(echo ${TEST_SINGERS:-speech formant} | sed 's/sinsy//')
 fi
 singer(){ case $1 in V) echo ${SINGER_V:-speech};; F) echo ${SINGER_F:-formant};; esac; }   # SINGER_F=formant,sinsy: a list to draw from
-fonts(){ case $1 in gm) echo $GM;; fl) echo ${FL:-$GM};; *) echo $SF;; esac; }      # all | gm | fl -> SoundFont files
 run_fonts(){ local v=FONTS_$1; fonts ${!v:-all}; }
 if [ -n "${WEIGHTS_V:-}${WEIGHTS_F:-}" ]; then    # a later call: the four-stem weights give the configuration
   python3 bench/init_stems.py ${WEIGHTS_V:-$WEIGHTS_F} $STATE/init.npz drums=drums bass=bass vocals=vocals other=other 2>&1 | tail -1

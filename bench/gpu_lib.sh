@@ -8,6 +8,7 @@
 #   test_set DIR W FLAGS   N_TEST held-out songs of 20 s (seed 4242) -> DIR/../tests/NAME tracks; their melodic
 #                          SoundFonts are $TEST_SF (default $SF)
 #   $GM, $FL               TimGM6mb alone; the carried gpu_carry/sf/* alone (empty when none: gpu_carry.sh FONTS=fluidr3)
+#   fonts all|gm|fl        the SoundFont files of $SF, $GM or $FL ($GM when nothing is carried)
 t0=$(date +%s); STAMPS=${STAMPS:-$OUT/stamps.txt}
 stamp(){ echo "[$(( $(date +%s) - t0 )) s] $*" | tee -a $STAMPS; }
 [ -n "${SKIP_INSTALL:-}" ] || [ -d /tmp/site/keras ] || \
@@ -18,6 +19,7 @@ export PYTHONPATH=/tmp/site:$PWD${EXTRA_PYTHONPATH:+:$EXTRA_PYTHONPATH} KERAS_BA
 S="python3 -m stemsep"
 SF="$(python3 -c 'import importlib.util,os;print(os.path.join(os.path.dirname(importlib.util.find_spec("pretty_midi").origin),"TimGM6mb.sf2"))') $(ls gpu_carry/sf/*.sf* 2>/dev/null)"
 GM=${SF%% *}; FL=$(ls gpu_carry/sf/*.sf* 2>/dev/null | tr '\n' ' ')
+fonts(){ case $1 in gm) echo $GM;; fl) echo ${FL:-$GM};; *) echo $SF;; esac; }
 unpack_midi(){ [ -d $1/midi ] || tar xJf gpu_carry/midi.tar.xz -C $1; MIDI_DIR=$1/midi; }
 render_data(){
   local d=$1 w=$2; shift 2; mkdir -p $d

@@ -34,7 +34,7 @@ nvidia-smi -L 2>/dev/null | tee -a $OUT/stamps.txt
 mkdir -p $STATE/debs; for d in gpu_carry/*.deb; do [ -f "$d" ] && dpkg -x "$d" $STATE/debs; done
 for x in gpu_carry/*.sf2.xz; do [ -f "$x" ] && xz -dc $x > $STATE/debs/$(basename ${x%.xz}); done
 AVL=$(ls $STATE/debs/usr/share/sounds/sf2/*.sf2 $STATE/debs/*.sf2 2>/dev/null | tr '\n' ' ')
-[ "${FONTS:-all}" = gm ] && TRAIN_SF=$GM || TRAIN_SF=$SF
+TRAIN_SF=$(fonts ${FONTS:-all})
 stamp "kits: GM=$GM AVL=[$AVL]; melodic SoundFonts of the training songs: $TRAIN_SF"
 unpack_midi $STATE
 shape(){ case $1 in C) echo "--channels 1";; A) echo "--channels 2 --hop 1024";; B) echo "--channels 2 --n-fft 4096 --hop 1024";;
