@@ -186,7 +186,7 @@ def speak(words:list,   # words to say, in order
 
 def _analyse(y:np.ndarray, fs:int,
              f0_floor:float=71., f0_ceil:float=800.):   # Hz: WORLD's defaults, for speech
-    "WORLD analysis of one spoken word: F0 (frames,), spectral envelope and aperiodicity (frames, fft/2+1)."
+    "WORLD analysis of a voice clip (a spoken word, or a line Sinsy sang): F0 (frames,), spectral envelope and aperiodicity (frames, fft/2+1)."
     import pyworld as pw
     f0, t = pw.dio(y, fs, f0_floor=f0_floor, f0_ceil=f0_ceil, frame_period=_FRAME_MS)
     f0 = pw.stonemask(y, f0, t, fs)
