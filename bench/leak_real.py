@@ -14,13 +14,12 @@ def main():
     ap.add_argument('--audio', default='../shared/data/fullmix/admiralbob77_-_Choice_-_Drum-bass.hq.ogg')
     ap.add_argument('--absent', default='vocals,other', help='the stems the recording lacks (their summed share is printed)')
     a = ap.parse_args()
-    import librosa
+    from stemsep.audio import load_audio
     from stemsep.predict import separate_array, load_separator
     absent = a.absent.split(',')
     for m in a.models:
         model, cfg = load_separator(m)
-        y, _ = librosa.load(a.audio, sr=cfg.sr, mono=cfg.n_channels == 1)
-        y = np.atleast_2d(y)
+        y, _ = load_audio(a.audio, sr=cfg.sr, n_channels=cfg.n_channels)
         est = separate_array(model, cfg, y, cfg.sr)
         e = {s: float(np.sum(np.asarray(est[s], np.float64)**2)) for s in cfg.stems}
         tot = sum(e.values()) + 1e-12
