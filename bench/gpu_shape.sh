@@ -103,7 +103,7 @@ for r in $RUNS; do
   for f in $STATE/models/$r/*_training_log.csv; do [ -f $f ] && cp $f $OUT/small/${r}_$(basename $f); done
   tr '\r' '\n' < $STATE/train_$r.log | grep -v "^\s*$" | tail -30 > $OUT/small/train_$r.log
 done
-for d in da four; do tail -2 $STATE/$d.log > $OUT/small/songs_$d.log; cp $STATE/$d/prep_*.log $OUT/small/ 2>/dev/null; done
+for d in da four; do [ -f $STATE/$d.log ] && tail -2 $STATE/$d.log > $OUT/small/songs_$d.log; cp $STATE/$d/prep_*.log $OUT/small/ 2>/dev/null; done
 python3 bench/export_parts.py $OUT $(for r in $BRING; do echo -n "$r=$STATE/models/$r/model.weights.h5 "; done)
 cp $STAMPS $OUT/small/; tar czf $OUT/small.tgz -C $OUT small && rm -rf $OUT/small
 ls -la $OUT; stamp done

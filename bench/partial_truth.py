@@ -1,0 +1,127 @@
+"""Fine-tune a four-stem model with real audio whose stems are only partly known ("partial truth").
+
+Real recordings with stems are out of reach here, but a real recording that lacks some stems still teaches something:
+`../shared/data/fullmix/admiralbob77_-_Choice_-_Drum-bass` (25 s) is real drums and bass only. Mixed with the vocals
+and other stems of rendered songs, it makes training examples where the vocals and other targets are exact and only the
+drums/bass split is unknown: the loss then scores the sum of the drums and bass estimates against the real recording
+(one group), and vocals and other on their own. A share `--real-share` of each batch is such an example; the rest are
+rendered songs (every stem known), remixed across songs with random gains as `stemsep train --augment` does.
+
+The tail of the recording after `--real-until` seconds is never trained on, so `bench/leak_real.py --offset` can measure
+on it (how much of real drums+bass a model puts in vocals+other).
+
+  python bench/partial_truth.py MODEL TRACKS_DIR --out OUT.npz [--partial FILE,UNTIL_S,SHARE,ABSENT ...]
+         [--minutes 30] [--lr 5e-5] [--decay 0.4] [--batch 8] [--seed 1] [--threads 1]
+
+TRACKS_DIR holds four-stem songs as `stemsep stems --submix drums_bass_vocals_other` writes them; MODEL is a model
+file or built-in name of those stems; OUT is written with `save_model` (a model file `stemsep separate -m` takes).
+A target magnitude below zero marks a stem whose estimate is summed into the stem before it (its group's first stem,
+which holds the group's target): the loss is `PartialL1`, balanced L1 over the groups."""
+import argparse, os, time
+from pathlib import Path
+import numpy as np
+
+DEFAULT_PARTIAL = '../shared/data/fullmix/admiralbob77_-_Choice_-_Drum-bass.hq.ogg,17,0.25,vocals+other'
+
+def group_l1(alphas, n_channels):
+    import keras
+    from keras import ops
+    class PartialL1(keras.losses.Loss):
+        "Balanced L1 over groups of stems: a stem whose target is -(h+1) is summed into stem h, which holds the group's target."
+        def __init__(self, name='partial_l1', **kw):
+            super().__init__(name=name, **kw)
+        def call(self, y_true, y_pred):
+            n_s, f, k = len(alphas), y_true.shape[1], y_true.shape[2]
+            t = ops.reshape(ops.cast(y_true, 'float32'), (-1, f, k, n_s, n_channels))
+            p = ops.reshape(ops.cast(y_pred, 'float32'), (-1, f, k, n_s, n_channels))
+            t0 = t[:, 0, 0, :, 0]                                              # (batch, stems): < 0 marks a member
+            head = ops.where(t0 >= 0, ops.arange(n_s, dtype='float32')[None], -t0 - 1)
+            member = ops.one_hot(ops.cast(head, 'int32'), n_s)                 # (batch, stem, its group's head)
+            est = ops.einsum('bfksc,bsh->bfkhc', p, member)                    # each head: its group's estimate
+            err = ops.mean(ops.abs(est - t), axis=(1, 2, 4))                   # (batch, stems)
+            w = ops.cast(t0 >= 0, 'float32')*ops.convert_to_tensor(alphas, 'float32')[None]
+            return ops.sum(w*err, axis=-1)
+    return PartialL1()
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('model'); ap.add_argument('tracks')
+    ap.add_argument('--out', required=True)
+    ap.add_argument('--partial', action='append', metavar='FILE,UNTIL_S,SHARE,ABSENT',
+                    help="a real recording lacking the stems ABSENT ('+'-joined), its first UNTIL_S seconds, in a share SHARE "
+                         "of the examples; repeat for more; default: " + DEFAULT_PARTIAL + "; SHARE 0: the control")
+    ap.add_argument('--minutes', type=float, default=30.)
+    ap.add_argument('--lr', type=float, default=5e-5, help='learning rate; a tenth of it for the last --decay share of the time')
+    ap.add_argument('--decay', type=float, default=0.4)
+    ap.add_argument('--batch', type=int, default=8); ap.add_argument('--seed', type=int, default=1)
+    ap.add_argument('--threads', type=int, default=1)
+    a = ap.parse_args()
+    os.environ.setdefault('TF_NUM_INTRAOP_THREADS', str(a.threads)); os.environ.setdefault('TF_NUM_INTEROP_THREADS', '1')
+    import keras
+    from stemsep.predict import load_separator, resolve_model
+    from stemsep.model import save_model
+    from stemsep.preprocess import find_songs, load_song, magnitudes
+    from stemsep.audio import load_audio
+    model, cfg = load_separator(a.model)
+    want = ('drums', 'bass', 'vocals', 'other')
+    if tuple(cfg.stems) != want: raise SystemExit(f"{a.model}: stems {cfg.stems}, expected {want}")
+    n = cfg.segment_frames*cfg.hop_length
+    songs = [y.astype(np.float16) for s in find_songs(a.tracks, cfg)          # (stems, ch, n) each; float16 halves RAM
+             for y in [load_song(s, cfg, allow_silent=True)[1]] if y.shape[-1] >= n]
+    partial = []                                   # (audio, share, head stem, present stems, absent stems)
+    for spec in a.partial or [DEFAULT_PARTIAL]:
+        path, until, share, absent = spec.split(',')
+        absent = [cfg.stems.index(x) for x in absent.split('+')]
+        present = [i for i in range(len(cfg.stems)) if i not in absent]
+        y = load_audio(path, sr=cfg.sr, n_channels=cfg.n_channels)[0][:, :int(float(until)*cfg.sr)]
+        partial.append((y, float(share), present[0], present, absent))
+        print(f"{Path(path).name}: first {y.shape[-1]/cfg.sr:.1f} s in {float(share):.0%} of the examples; its stems "
+              f"{'+'.join(cfg.stems[i] for i in present)} as one group, {'+'.join(cfg.stems[i] for i in absent)} rendered", flush=True)
+    print(f"{len(songs)} rendered songs", flush=True)
+    rng = np.random.default_rng(a.seed)
+    gain = lambda: np.float32(10**(rng.uniform(-6, 6)/20))
+    def crop(y):
+        o = rng.integers(0, y.shape[-1] - n + 1); return y[..., o:o + n].astype(np.float32)
+    def example():
+        u, acc = rng.random(), 0.
+        for y, share, head, present, absent in partial:
+            acc += share
+            if u < acc: break
+        else: y = None
+        if y is not None:                          # the real recording as one group, the absent stems rendered
+            real = crop(y)*gain(); st = [None]*4
+            for s in absent: st[s] = crop(songs[rng.integers(len(songs))][s])*gain()
+            tracks = np.stack([real + sum(st[s] for s in absent)] + [real if s == head else st[s] if s in absent
+                                                                      else np.zeros_like(real) for s in range(4)])
+        else:
+            i = rng.integers(len(songs)); remix = rng.random() < 0.5
+            st = [crop(songs[rng.integers(len(songs)) if remix else i][s])*(gain() if remix else 1) for s in range(4)]
+            tracks = np.stack([sum(st)] + st)
+        if rng.random() < 0.5: tracks = tracks[:, ::-1]                 # swap the channels
+        mag = magnitudes(np.ascontiguousarray(tracks)[None], cfg)[0]     # (frames, bins, 5*channels)
+        x, t = mag[..., :cfg.n_channels], mag[..., cfg.n_channels:].copy()
+        if y is not None:
+            for s in present:
+                if s != head: t[..., s*cfg.n_channels:(s + 1)*cfg.n_channels] = -(head + 1.)   # joins head's group
+        return x, t
+    def batches():
+        while True:
+            xs, ys = zip(*(example() for _ in range(a.batch)))
+            yield np.stack(xs), np.stack(ys)
+    model.compile(optimizer=keras.optimizers.Adam(a.lr), loss=group_l1(tuple(cfg.loss_weights), cfg.n_channels))
+    t0, steps = time.perf_counter(), 0
+    class Budget(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            nonlocal steps
+            steps += 1; t = time.perf_counter() - t0
+            if t > a.minutes*60: self.model.stop_training = True
+            elif t > (1 - a.decay)*a.minutes*60 and not self.__dict__.get('decayed'):
+                self.model.optimizer.learning_rate.assign(a.lr/10); self.decayed = True
+        def on_epoch_end(self, epoch, logs=None):
+            print(f"epoch {epoch + 1}: loss {logs['loss']:.5f}, {time.perf_counter() - t0:.0f} s", flush=True)
+    model.fit(batches(), steps_per_epoch=25, epochs=10_000, verbose=0, callbacks=[Budget()])
+    print(f"trained {steps} steps ({steps*a.batch} examples) in {time.perf_counter() - t0:.0f} s", flush=True)
+    save_model(model, cfg, a.out, extra={'partial_truth': dict(partial=a.partial or [DEFAULT_PARTIAL], lr=a.lr, decay=a.decay, minutes=a.minutes, steps=steps, batch=a.batch, seed=a.seed, tracks=str(a.tracks))})
+    print(f"wrote {a.out}")
+
+if __name__ == '__main__': main()
