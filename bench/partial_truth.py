@@ -11,7 +11,7 @@ The tail of the recording after `--real-until` seconds is never trained on, so `
 on it (how much of real drums+bass a model puts in vocals+other).
 
   python bench/partial_truth.py MODEL TRACKS_DIR --out OUT.npz [--partial FILE,UNTIL_S,SHARE,ABSENT ...]
-         [--minutes 30] [--lr 5e-5] [--decay 0.4] [--batch 8] [--seed 1] [--threads 1]
+         [--minutes 30 | --steps N] [--lr 5e-5] [--decay 0.4] [--batch 8] [--seed 1] [--threads 1] [--anchor 0]
 
 TRACKS_DIR holds four-stem songs as `stemsep stems --submix drums_bass_vocals_other` writes them; MODEL is a model
 file or built-in name of those stems; OUT is written with `save_model` (a model file `stemsep separate -m` takes).
@@ -23,15 +23,18 @@ import numpy as np
 
 DEFAULT_PARTIAL = '../shared/data/fullmix/admiralbob77_-_Choice_-_Drum-bass.hq.ogg,17,0.25,vocals+other'
 
-def group_l1(alphas, n_channels):
+def group_l1(alphas, n_channels, anchor=0.):
     import keras
     from keras import ops
     class PartialL1(keras.losses.Loss):
-        "Balanced L1 over groups of stems: a stem whose target is -(h+1) is summed into stem h, which holds the group's target."
+        """Balanced L1 over groups of stems: a stem whose target is -(h+1) is summed into stem h, which holds the group's
+        target. With `anchor` > 0, y_true carries a second block of targets, the frozen teacher's split of the group's
+        recording, and each member of a group of several stems is pulled towards it with that weight."""
         def __init__(self, name='partial_l1', **kw):
             super().__init__(name=name, **kw)
         def call(self, y_true, y_pred):
             n_s, f, k = len(alphas), y_true.shape[1], y_true.shape[2]
+            if anchor: y_true, y_anchor = y_true[..., :n_s*n_channels], y_true[..., n_s*n_channels:]
             t = ops.reshape(ops.cast(y_true, 'float32'), (-1, f, k, n_s, n_channels))
             p = ops.reshape(ops.cast(y_pred, 'float32'), (-1, f, k, n_s, n_channels))
             t0 = t[:, 0, 0, :, 0]                                              # (batch, stems): < 0 marks a member
@@ -39,8 +42,13 @@ def group_l1(alphas, n_channels):
             member = ops.one_hot(ops.cast(head, 'int32'), n_s)                 # (batch, stem, its group's head)
             est = ops.einsum('bfksc,bsh->bfkhc', p, member)                    # each head: its group's estimate
             err = ops.mean(ops.abs(est - t), axis=(1, 2, 4))                   # (batch, stems)
-            w = ops.cast(t0 >= 0, 'float32')*ops.convert_to_tensor(alphas, 'float32')[None]
-            return ops.sum(w*err, axis=-1)
+            al = ops.convert_to_tensor(alphas, 'float32')[None]
+            total = ops.sum(ops.cast(t0 >= 0, 'float32')*al*err, axis=-1)
+            if not anchor: return total
+            size = ops.einsum('bsh,bh->bs', member, ops.sum(member, axis=1))   # members in each stem's group
+            in_group = ops.cast(size > 1, 'float32')
+            q = ops.reshape(ops.cast(y_anchor, 'float32'), (-1, f, k, n_s, n_channels))
+            return total + anchor*ops.sum(in_group*al*ops.mean(ops.abs(p - q), axis=(1, 2, 4)), axis=-1)
     return PartialL1()
 
 def main():
@@ -53,8 +61,11 @@ def main():
     ap.add_argument('--minutes', type=float, default=30.)
     ap.add_argument('--lr', type=float, default=5e-5, help='learning rate; a tenth of it for the last --decay share of the time')
     ap.add_argument('--decay', type=float, default=0.4)
+    ap.add_argument('--steps', type=int, default=0, help='stop after this many steps instead (the decay then counts steps)')
     ap.add_argument('--batch', type=int, default=8); ap.add_argument('--seed', type=int, default=1)
     ap.add_argument('--threads', type=int, default=1)
+    ap.add_argument('--anchor', type=float, default=0., help="weight of the starting model's own split of a real recording "
+                    "among its group's stems (self-distillation); 0: that split is free")
     a = ap.parse_args()
     os.environ.setdefault('TF_NUM_INTRAOP_THREADS', str(a.threads)); os.environ.setdefault('TF_NUM_INTEROP_THREADS', '1')
     import keras
@@ -103,25 +114,35 @@ def main():
         if y is not None:
             for s in present:
                 if s != head: t[..., s*cfg.n_channels:(s + 1)*cfg.n_channels] = -(head + 1.)   # joins head's group
-        return x, t
+        return x, t, (head if y is not None else None)
+    teacher = load_separator(a.model)[0] if a.anchor else None    # the starting weights, frozen
+    C = cfg.n_channels
     def batches():
         while True:
-            xs, ys = zip(*(example() for _ in range(a.batch)))
-            yield np.stack(xs), np.stack(ys)
-    model.compile(optimizer=keras.optimizers.Adam(a.lr), loss=group_l1(tuple(cfg.loss_weights), cfg.n_channels))
+            xs, ts, heads = zip(*(example() for _ in range(a.batch)))
+            x, t = np.stack(xs), np.stack(ts)
+            if teacher is not None:                # its split of each real recording heard alone (the head's target)
+                q = np.zeros_like(t); idx = [i for i, h in enumerate(heads) if h is not None]
+                if idx:
+                    out = np.asarray(teacher(np.stack([t[i, ..., heads[i]*C:(heads[i] + 1)*C] for i in idx]), training=False))
+                    q[idx] = out
+                t = np.concatenate([t, q], -1)
+            yield x, t
+    model.compile(optimizer=keras.optimizers.Adam(a.lr), loss=group_l1(tuple(cfg.loss_weights), cfg.n_channels, a.anchor))
     t0, steps = time.perf_counter(), 0
     class Budget(keras.callbacks.Callback):
         def on_train_batch_end(self, batch, logs=None):
             nonlocal steps
             steps += 1; t = time.perf_counter() - t0
-            if t > a.minutes*60: self.model.stop_training = True
-            elif t > (1 - a.decay)*a.minutes*60 and not self.__dict__.get('decayed'):
+            done = steps/a.steps if a.steps else t/(a.minutes*60)          # share of the run behind us
+            if done >= 1: self.model.stop_training = True
+            elif done > 1 - a.decay and not self.__dict__.get('decayed'):
                 self.model.optimizer.learning_rate.assign(a.lr/10); self.decayed = True
         def on_epoch_end(self, epoch, logs=None):
             print(f"epoch {epoch + 1}: loss {logs['loss']:.5f}, {time.perf_counter() - t0:.0f} s", flush=True)
     model.fit(batches(), steps_per_epoch=25, epochs=10_000, verbose=0, callbacks=[Budget()])
     print(f"trained {steps} steps ({steps*a.batch} examples) in {time.perf_counter() - t0:.0f} s", flush=True)
-    save_model(model, cfg, a.out, extra={'partial_truth': dict(partial=a.partial or [DEFAULT_PARTIAL], lr=a.lr, decay=a.decay, minutes=a.minutes, steps=steps, batch=a.batch, seed=a.seed, tracks=str(a.tracks))})
+    save_model(model, cfg, a.out, extra={'partial_truth': dict(partial=a.partial or [DEFAULT_PARTIAL], lr=a.lr, anchor=a.anchor, decay=a.decay, minutes=a.minutes, steps=steps, batch=a.batch, seed=a.seed, tracks=str(a.tracks))})
     print(f"wrote {a.out}")
 
 if __name__ == '__main__': main()
