@@ -4,19 +4,21 @@ Real recordings with stems are out of reach here, but a real recording that lack
 `../shared/data/fullmix/admiralbob77_-_Choice_-_Drum-bass` (25 s) is real drums and bass only. Mixed with the vocals
 and other stems of rendered songs, it makes training examples where the vocals and other targets are exact and only the
 drums/bass split is unknown: the loss then scores the sum of the drums and bass estimates against the real recording
-(one group), and vocals and other on their own. A share `--real-share` of each batch is such an example; the rest are
-rendered songs (every stem known), remixed across songs with random gains as `stemsep train --augment` does.
+(one group), and vocals and other on their own. Each `--partial FILE,UNTIL_S,SHARE,ABSENT` is such a recording, used
+in a share SHARE of the examples; the rest are rendered songs (every stem known), remixed across songs with random
+gains as `stemsep train --augment` does. `--anchor W` also pulls each member of a group towards the frozen starting
+model's split of the recording heard alone.
 
-The tail of the recording after `--real-until` seconds is never trained on, so `bench/leak_real.py --offset` can measure
-on it (how much of real drums+bass a model puts in vocals+other).
+Only the first UNTIL_S seconds of a recording are trained on, so `bench/leak_real.py --offset` can measure on the rest
+(how much of real drums+bass a model puts in vocals+other).
 
   python bench/partial_truth.py MODEL TRACKS_DIR --out OUT.npz [--partial FILE,UNTIL_S,SHARE,ABSENT ...]
          [--minutes 30 | --steps N] [--lr 5e-5] [--decay 0.4] [--batch 8] [--seed 1] [--threads 1] [--anchor 0]
 
 TRACKS_DIR holds four-stem songs as `stemsep stems --submix drums_bass_vocals_other` writes them; MODEL is a model
 file or built-in name of those stems; OUT is written with `save_model` (a model file `stemsep separate -m` takes).
-A target magnitude below zero marks a stem whose estimate is summed into the stem before it (its group's first stem,
-which holds the group's target): the loss is `PartialL1`, balanced L1 over the groups."""
+A target of -(h+1) marks a stem whose estimate is summed into stem h, its group's first stem, which holds the group's
+target: the loss is `PartialL1`, balanced L1 over the groups."""
 import argparse, os, time
 from pathlib import Path
 import numpy as np
@@ -69,7 +71,7 @@ def main():
     a = ap.parse_args()
     os.environ.setdefault('TF_NUM_INTRAOP_THREADS', str(a.threads)); os.environ.setdefault('TF_NUM_INTEROP_THREADS', '1')
     import keras
-    from stemsep.predict import load_separator, resolve_model
+    from stemsep.predict import load_separator
     from stemsep.model import save_model
     from stemsep.preprocess import find_songs, load_song, magnitudes
     from stemsep.audio import load_audio
@@ -100,13 +102,13 @@ def main():
             if u < acc: break
         else: y = None
         if y is not None:                          # the real recording as one group, the absent stems rendered
-            real = crop(y)*gain(); st = [None]*4
+            real = crop(y)*gain(); st = [None]*len(want)
             for s in absent: st[s] = crop(songs[rng.integers(len(songs))][s])*gain()
             tracks = np.stack([real + sum(st[s] for s in absent)] + [real if s == head else st[s] if s in absent
-                                                                      else np.zeros_like(real) for s in range(4)])
+                                                                      else np.zeros_like(real) for s in range(len(want))])
         else:
             i = rng.integers(len(songs)); remix = rng.random() < 0.5
-            st = [crop(songs[rng.integers(len(songs)) if remix else i][s])*(gain() if remix else 1) for s in range(4)]
+            st = [crop(songs[rng.integers(len(songs)) if remix else i][s])*(gain() if remix else 1) for s in range(len(want))]
             tracks = np.stack([sum(st)] + st)
         if rng.random() < 0.5: tracks = tracks[:, ::-1]                 # swap the channels
         mag = magnitudes(np.ascontiguousarray(tracks)[None], cfg)[0]     # (frames, bins, 5*channels)
@@ -131,12 +133,13 @@ def main():
     model.compile(optimizer=keras.optimizers.Adam(a.lr), loss=group_l1(tuple(cfg.loss_weights), cfg.n_channels, a.anchor))
     t0, steps = time.perf_counter(), 0
     class Budget(keras.callbacks.Callback):
+        decayed = False
         def on_train_batch_end(self, batch, logs=None):
             nonlocal steps
             steps += 1; t = time.perf_counter() - t0
             done = steps/a.steps if a.steps else t/(a.minutes*60)          # share of the run behind us
             if done >= 1: self.model.stop_training = True
-            elif done > 1 - a.decay and not self.__dict__.get('decayed'):
+            elif done > 1 - a.decay and not self.decayed:
                 self.model.optimizer.learning_rate.assign(a.lr/10); self.decayed = True
         def on_epoch_end(self, epoch, logs=None):
             print(f"epoch {epoch + 1}: loss {logs['loss']:.5f}, {time.perf_counter() - t0:.0f} s", flush=True)

@@ -16,11 +16,14 @@ def main():
     from stemsep.audio import load_audio
     from stemsep.predict import separate_array, load_separator
     db = lambda x, ref: 10*np.log10(np.sum(x**2)/np.sum(ref**2) + 1e-20)
+    stems = {}                                     # (stems, mixture) per sample rate and channel count: decoded once
     for m in a.models:
         model, cfg = load_separator(m)
-        true = {s: load_audio(f"{a.clip}/{s}.wav", sr=cfg.sr, n_channels=cfg.n_channels)[0] for s in STEMS}
-        est = separate_array(model, cfg, sum(true.values()), cfg.sr)
-        basis = np.stack([true[s].ravel() for s in STEMS], 1).astype(np.float64)
+        if (cfg.sr, cfg.n_channels) not in stems:
+            true = [load_audio(f"{a.clip}/{s}.wav", sr=cfg.sr, n_channels=cfg.n_channels)[0] for s in STEMS]
+            stems[cfg.sr, cfg.n_channels] = np.stack([t.ravel() for t in true], 1).astype(np.float64), sum(true)
+        basis, mix = stems[cfg.sr, cfg.n_channels]
+        est = separate_array(model, cfg, mix, cfg.sr)
         print(m)
         for s in cfg.stems:
             e = np.asarray(est[s], np.float64).ravel()
