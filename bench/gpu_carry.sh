@@ -9,7 +9,7 @@
 # bench/sf_subset.py to the General MIDI programs SF_PROGRAMS (default 0-7,16-55: pianos, organs, guitars, basses,
 # strings and ensembles, 86 % of the notes of shared/data/midi; 12.1 MB): gpu_lib.sh adds every gpu_carry/sf file to $SF,
 # and `stemsep synth` draws a stem's SoundFont among those that have its program. NO_SINGERS=1 leaves out the speech
-# and Sinsy singers' files (1.9 MB) when room is short.
+# and Sinsy singers' files (1.9 MB) when room is short. FULLMIX=1 adds ../shared/data/fullmix/*.ogg as gpu_carry/fullmix/.
 set -eu
 top=$(git rev-parse --show-toplevel); cd "$top"
 for p in /.whl/ /gpu_carry/; do grep -qx "$p" .git/info/exclude 2>/dev/null || echo "$p" >> .git/info/exclude; done
@@ -56,4 +56,7 @@ import soundfile as sf
 for n in ('drums', 'bass', 'other', 'vocals'):     # the real clip's stems as 16-bit FLAC (lossless: they are 16-bit WAVs)
     y, sr = sf.read(f'../shared/data/real/musdb_layout/The Easton Ellises - Falcon 69/{n}.wav', dtype='int16')
     sf.write(f'gpu_carry/real/{n}.flac', y, sr, subtype='PCM_16')"
+if [ -n "${FULLMIX:-}" ]; then   # FULLMIX=1: the shared real recordings without stems (4.7 MB), for bench/gpu_partial.sh
+  mkdir -p gpu_carry/fullmix; cp ../shared/data/fullmix/*.ogg gpu_carry/fullmix/
+fi
 echo "tracked $(git ls-files -z | xargs -0 du -cb | tail -1 | cut -f1) B, .whl $(du -sb .whl | cut -f1) B, gpu_carry $(du -sb gpu_carry | cut -f1) B (limit 67108864)"
