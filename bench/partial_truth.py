@@ -7,7 +7,9 @@ drums/bass split is unknown: the loss then scores the sum of the drums and bass 
 (one group), and vocals and other on their own. Each `--partial FILE,UNTIL_S,SHARE,ABSENT` is such a recording, used
 in a share SHARE of the examples; the rest are rendered songs (every stem known), remixed across songs with random
 gains as `stemsep train --augment` does. `--anchor W` also pulls each member of a group towards the frozen starting
-model's split of the recording heard alone.
+model's split of the recording heard alone. An ABSENT of `none` makes a real full mix one group of all four stems:
+its sum is the mixture, so only the anchor scores it (self-distillation on real music). On a GPU, `--workers N` makes
+the examples in N forked processes and `--bf16` trains in mixed precision (`bench/gpu_partial.sh`).
 
 Only the first UNTIL_S seconds of a recording are trained on, so `bench/leak_real.py --offset` can measure on the rest
 (how much of real drums+bass a model puts in vocals+other).
