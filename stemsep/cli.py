@@ -213,11 +213,33 @@ def add_preprocess(subparsers, # from `ArgumentParser.add_subparsers`
     return add_options(p, 'force', force=dict(help='rebuild the HDF5 file from scratch'))
 
 # %% ../nbs/15_cli.ipynb #83bff6c1
+def _recipe_songs(pairs:list)->dict:
+    "`--songs NAME=FOLDER` values as a dict, with a clear error for a value without '='."
+    out = {}
+    for p in pairs or ():
+        name, sep, folder = p.partition('=')
+        if not sep or not name or not folder: raise StemsepError(f"--songs {p!r}: expected SOURCE=FOLDER, e.g. musdb18_preview=data/musdb", exit_code=2)
+        out[name] = folder
+    return out
+
 def _train(args)->int:
     "Handler of `stemsep train`."
-    cfg = load_config(args.config) if args.config else None
+    if args.recipe and args.data:
+        raise StemsepError("give either DATA.h5 or --recipe (a recipe names its own data)", exit_code=2)
+    if not args.recipe and not args.data:
+        raise StemsepError("give a patch file DATA.h5 (from `stemsep preprocess`) or --recipe FILE", exit_code=2)
     t0 = time.perf_counter()
-    hist = train(args.data, args.model_dir, cfg=cfg, epochs=args.epochs, batch_size=args.batch_size,
+    if args.recipe:
+        from .recipe import run_recipe, load_recipe
+        name = load_recipe(args.recipe)['name']
+        work = Path(args.work or Path('runs')/name)
+        hist = run_recipe(args.recipe, work, songs=_recipe_songs(args.songs), workers=args.workers,
+                          max_minutes=args.max_minutes, export=args.export)
+        args.model_dir = str(work/'model')
+    else:
+        if args.songs or args.work or args.export: raise StemsepError("--songs, --work and --export go with --recipe", exit_code=2)
+        cfg = load_config(args.config) if args.config else None
+        hist = train(args.data, args.model_dir, cfg=cfg, epochs=args.epochs, batch_size=args.batch_size,
                  resume=args.resume, backend_data=args.data_backend, learning_rate=args.lr, seed=args.seed,
                  patience=args.patience, augment=args.augment, workers=args.workers,
                  max_minutes=args.max_minutes, init=args.init,
@@ -237,7 +259,12 @@ def add_train(subparsers, # from `ArgumentParser.add_subparsers`
                     description='Train the spectrogram-channels U-Net on DATA (an HDF5 patch file). Checkpoints '
                                 'go to MODEL_DIR/modelCheckpoint.h5 every epoch, the best weights to '
                                 'MODEL_DIR/model.weights.h5 with config.json; rerun the same command to resume.')
-    p.add_argument('data', metavar='DATA.h5', help='patch file written by `stemsep preprocess`')
+    p.add_argument('data', metavar='DATA.h5', nargs='?', help='patch file written by `stemsep preprocess` (or use --recipe)')
+    p.add_argument('--recipe', metavar='FILE', help='a training recipe (.yaml, see recipes/): its sources are turned into tracks '
+                   'and patch files, then trained on together in the recipe\'s proportions; rerun to resume')
+    p.add_argument('--work', help='with --recipe: the folder for tracks, patch files and the model (default runs/<recipe name>)')
+    p.add_argument('--songs', action='append', metavar='SOURCE=FOLDER', help="with --recipe: read a source's songs from FOLDER instead of the recipe's path (repeatable)")
+    p.add_argument('--export', metavar='MODEL.npz', help='with --recipe: also write the best weights as one float16 .npz model, the built-in models\' form')
     p.add_argument('--model-dir', default='saved_models', help='folder for checkpoints, logs and curves')
     add_options(p, 'config', 'epochs', 'batch_size', 'arch',
                 config=dict(help="configuration JSON; default: the checkpoint's when resuming, else the data file's"),

@@ -130,9 +130,12 @@ class SlakhLayout(Layout):
         return stems, skipped
 
 class MusdbHQLayout(Layout):
-    "MUSDB18-HQ: `<song>/{mixture,drums,bass,other,vocals}.wav`."
+    "MUSDB18-HQ: `<song>/{mixture,drums,bass,other,vocals}.wav`; the mixture may be left out when all four stems are there."
     kind = 'musdb'
-    def is_song(self, path): return path.is_dir() and bool(_find_file(path, 'mixture')) and any(_find_file(path, n) for n in MUSDB_STEMS)
+    def is_song(self, path):
+        if not path.is_dir(): return False
+        found = [bool(_find_file(path, n)) for n in MUSDB_STEMS]
+        return all(found) or (any(found) and bool(_find_file(path, 'mixture')))
     def mix_path(self, song): return _find_file(song.path, 'mixture')
     def stems(self, song):
         found = [Stem(n, _check_inside(p, song.path, song.rel), _musdb_meta(n)) for n in MUSDB_STEMS if (p := _find_file(song.path, n))]

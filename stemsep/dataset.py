@@ -11,7 +11,8 @@ from .config import StemsepConfig, StemsepError
 from .preprocess import read_h5_config
 
 # %% auto #0
-__all__ = ['split_rows', 'read_rows', 'augment_batch', 'make_tf_dataset', 'HDF5PatchDataset']
+__all__ = ['split_rows', 'read_rows', 'augment_batch', 'make_tf_dataset', 'make_mixed_tf_dataset', 'HDF5PatchDataset',
+           'MixedPatchDataset']
 
 # %% ../nbs/02_dataset.ipynb #07cc99e3
 def split_rows(h5_path,               # patch file from `preprocess`
@@ -48,8 +49,10 @@ def augment_batch(mixture:np.ndarray,  # (batch, frames, bins, channels)
                   prob:float=0.5,      # share of examples augmented; the others are left as they are
                   gain_db:tuple=(-6., 6.), # range of the random gain per stem and example, dB
                   remix:bool=True,     # take each stem of an augmented example from a random example of the batch
+                  swap_prob:float=0.,  # chance that a stem's left and right channels trade places (stereo only)
+                  shift_frames:int=0,  # shift each stem in time by up to this many frames either way (circular): a crop
                  )->tuple:             # (mixture, targets), new arrays
-    "Random per-stem gains and cross-song remixing on magnitudes, with the mixture recomputed from the stems."
+    "Random per-stem gains, channel swaps, time shifts and cross-song remixing on magnitudes; the mixture recomputed."
     n, n_ch = len(mixture), mixture.shape[-1]
     n_stems = targets.shape[-1]//n_ch
     chosen = rng.random(n) < prob
@@ -60,19 +63,25 @@ def augment_batch(mixture:np.ndarray,  # (batch, frames, bins, channels)
     gains = (10**(rng.uniform(*gain_db, size=(len(idx), n_stems))/20)).astype(np.float32)
     out_targets, out_mixture = targets.copy(), mixture.copy()
     out_stems = out_targets.reshape(stems.shape)
+    # drawn after the gains, and only when asked for: the defaults give the same batches as before these options
+    swaps = rng.random((len(idx), n_stems)) < swap_prob if swap_prob > 0 and n_ch == 2 else None
+    shifts = rng.integers(-shift_frames, shift_frames + 1, (len(idx), n_stems)) if shift_frames > 0 else None
     power = np.zeros((len(idx),) + mixture.shape[1:], np.float32)
     for s in range(n_stems):            # one stem at a time in float32: no float64 or whole-batch temporaries
         stem = stems[sources[s], ..., s, :]*gains[:, s, None, None, None]   # (augmented, frames, bins, channels)
+        if swaps is not None: stem[swaps[:, s]] = stem[swaps[:, s]][..., ::-1]
+        if shifts is not None:
+            for j, k in enumerate(shifts[:, s]): stem[j] = np.roll(stem[j], k, axis=0)
         out_stems[idx, ..., s, :] = stem
         power += stem*stem
     out_mixture[idx] = np.sqrt(power)                                    # power rule, per audio channel
     return out_mixture, out_targets
 
 # %% ../nbs/02_dataset.ipynb #e37e7b56
-_all_ = ['HDF5PatchDataset']
+_all_ = ['HDF5PatchDataset', 'MixedPatchDataset']
 
 def _make_patch_dataset_class():
-    "Define `HDF5PatchDataset` (imports Keras)."
+    "Define `HDF5PatchDataset` and `MixedPatchDataset` (imports Keras)."
     import keras
 
     class HDF5PatchDataset(keras.utils.PyDataset):
@@ -115,6 +124,12 @@ def _make_patch_dataset_class():
                 self._file, self._pid = h5py.File(self.h5_path, 'r'), os.getpid()
             return self._file
 
+        def read(self, rows):
+            "(mixture, targets) float32 of these rows, from RAM when the split was read in, else from the file."
+            if self._ram is None: return read_rows(self._h5(), rows)
+            k = np.array([self._ram_index[int(r)] for r in rows])
+            return tuple(a[k].astype(np.float32) for a in self._ram)
+
         def __len__(self):
             n = len(self.rows)
             return n//self.batch_size if self.drop_remainder else -(-n//self.batch_size)
@@ -122,10 +137,7 @@ def _make_patch_dataset_class():
         def __getitem__(self, i):
             if i >= len(self): raise IndexError(i)
             rows = self.order[i*self.batch_size:(i + 1)*self.batch_size]
-            if self._ram is not None:
-                k = np.array([self._ram_index[int(r)] for r in rows])
-                mixture, targets = (a[k].astype(np.float32) for a in self._ram)
-            else: mixture, targets = read_rows(self._h5(), rows)
+            mixture, targets = self.read(rows)
             if self.augment is not None:
                 rng = np.random.default_rng([self.seed, self.epoch, i])
                 mixture, targets = augment_batch(mixture, targets, rng, **self.augment)
@@ -137,15 +149,60 @@ def _make_patch_dataset_class():
 
         def __getstate__(self): return {**self.__dict__, '_file': None, '_pid': None}
 
-    HDF5PatchDataset.__module__, HDF5PatchDataset.__qualname__ = "stemsep.dataset", "HDF5PatchDataset"
-    return HDF5PatchDataset
+    class MixedPatchDataset(keras.utils.PyDataset):
+        "Batches drawn from several patch files in set proportions (real stems and rendered songs, say), each augmented its own way."
+        def __init__(self, sources:list,          # dicts: `path` (patch file), `share` (> 0), optional `augment` (dict or bool)
+                     steps:int,                   # batches per epoch (the sources differ in size, so an epoch is a count)
+                     batch_size:int|None=None,    # patches per batch; None: the first file's `cfg.batch_size`
+                     seed:int|None=None,          # None: the first file's `cfg.seed`
+                     in_memory:bool=False,        # read each file's training split into RAM once
+                     **kwargs,                    # `workers`, `use_multiprocessing`, `max_queue_size` of PyDataset
+                    ):
+            super().__init__(**kwargs)
+            if not sources: raise StemsepError("no training sources given")
+            shares = np.array([float(s.get('share', 1.)) for s in sources])
+            if not np.all(np.isfinite(shares)) or (shares <= 0).any():
+                raise StemsepError(f"source shares must be positive numbers, got {shares.tolist()}", exit_code=2)
+            self.parts = [HDF5PatchDataset(s['path'], 'train', shuffle=False, in_memory=in_memory) for s in sources]
+            self.cfg = self.parts[0].cfg
+            self.shares = shares/shares.sum()
+            self.augments = [(dict() if s.get('augment') is True else dict(s['augment'])) if s.get('augment') else None
+                             for s in sources]
+            self.steps, self.batch_size = int(steps), batch_size or self.cfg.batch_size
+            self.seed, self.epoch = self.cfg.seed if seed is None else seed, 0
+
+        def __len__(self): return self.steps
+
+        def counts(self, rng)->np.ndarray:
+            "Patches of each source in one batch: the shares of `batch_size`, remainders given out at random."
+            exact = self.shares*self.batch_size
+            n = np.floor(exact).astype(int)
+            left = self.batch_size - n.sum()
+            if left: n[rng.choice(len(n), left, replace=False, p=(exact - n)/(exact - n).sum())] += 1
+            return n
+
+        def __getitem__(self, i):
+            if i >= len(self): raise IndexError(i)
+            rng = np.random.default_rng([self.seed, self.epoch, i])   # a batch depends on its number, not on the worker
+            mixtures, targets = [], []
+            for part, aug, n in zip(self.parts, self.augments, self.counts(rng)):
+                if n == 0: continue
+                rows = rng.choice(part.rows, n, replace=n > len(part.rows))
+                m, t = part.read(np.sort(rows))
+                if aug is not None: m, t = augment_batch(m, t, rng, **aug)   # remixing stays within one source
+                mixtures.append(m); targets.append(t)
+            return np.concatenate(mixtures), np.concatenate(targets)
+
+        def on_epoch_end(self): self.epoch += 1
+
+    for cls in (HDF5PatchDataset, MixedPatchDataset): cls.__module__, cls.__qualname__ = "stemsep.dataset", cls.__name__
+    return HDF5PatchDataset, MixedPatchDataset
 
 def __getattr__(name):
-    "Build `HDF5PatchDataset` on first access (module-level lazy attribute)."
-    if name == 'HDF5PatchDataset':
-        cls = _make_patch_dataset_class()
-        globals()[name] = cls
-        return cls
+    "Build `HDF5PatchDataset` and `MixedPatchDataset` on first access (module-level lazy attributes)."
+    if name in ('HDF5PatchDataset', 'MixedPatchDataset'):
+        globals()['HDF5PatchDataset'], globals()['MixedPatchDataset'] = _make_patch_dataset_class()
+        return globals()[name]
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 # %% ../nbs/02_dataset.ipynb #edd4fa99
@@ -185,3 +242,21 @@ def make_tf_dataset(h5_path,                  # patch file from `preprocess`
     ds = ds.batch(batch_size, drop_remainder=drop_remainder)
     ds = ds.map(read_tf, num_parallel_calls=num_parallel_calls or tf.data.AUTOTUNE, deterministic=not shuffle)
     return ds.prefetch(tf.data.AUTOTUNE)
+
+# %% ../nbs/02_dataset.ipynb #fb4a1439
+def make_mixed_tf_dataset(sources:list,             # dicts: `path` (patch file), `share` (> 0), optional `augment`
+                          batch_size:int|None=None, # patches per batch; None: the first file's `cfg.batch_size`
+                          seed:int|None=None,       # None: the first file's `cfg.seed`
+                         ):                         # endless tf.data.Dataset of (mixture, targets) float32 batches
+    "Training batches from several patch files, each patch drawn from a source with probability of its share."
+    import tensorflow as tf
+    if not sources: raise StemsepError("no training sources given")
+    cfg = read_h5_config(sources[0]['path'])
+    batch_size, seed = batch_size or cfg.batch_size, cfg.seed if seed is None else seed
+    shares = [float(s.get('share', 1.)) for s in sources]
+    if not all(np.isfinite(shares)) or min(shares) <= 0:
+        raise StemsepError(f"source shares must be positive numbers, got {shares}", exit_code=2)
+    parts = [make_tf_dataset(s['path'], 'train', batch_size, shuffle=True, seed=seed + k, augment=s.get('augment') or False,
+                             drop_remainder=False).repeat().unbatch() for k, s in enumerate(sources)]
+    mixed = tf.data.Dataset.sample_from_datasets(parts, weights=[w/sum(shares) for w in shares], seed=seed)
+    return mixed.batch(batch_size, drop_remainder=True).prefetch(tf.data.AUTOTUNE)

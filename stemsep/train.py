@@ -216,6 +216,15 @@ def _data(h5_path, split, cfg, batch_size, backend_data, shuffle, augment, worke
     return HDF5PatchDataset(h5_path, split, batch_size, shuffle=shuffle, seed=cfg.seed, augment=augment,
                             drop_remainder=drop_remainder, **kw)
 
+def _mixed_data(sources, cfg, backend_data, workers, steps_per_epoch):
+    "Training batches drawn from several patch files in proportion (see `MixedPatchDataset`), and the epoch's steps."
+    from stemsep.dataset import MixedPatchDataset, make_mixed_tf_dataset   # Keras: see the imports at the top
+    for s in sources: check_compatible(cfg, read_h5_config(s['path']), what=str(s['path']))
+    steps = steps_per_epoch or max(1, sum(len(split_rows(s['path'], 'train')) for s in sources)//cfg.batch_size)
+    if backend_data == 'tf': return make_mixed_tf_dataset(sources, cfg.batch_size, seed=cfg.seed), steps
+    kw = dict(workers=workers, use_multiprocessing=backend_data != 'memory') if workers > 1 else {}
+    return MixedPatchDataset(sources, steps, cfg.batch_size, seed=cfg.seed, in_memory=backend_data == 'memory', **kw), steps
+
 def train(h5_path,                      # patch file from `preprocess`
           model_dir='saved_models',     # checkpoint, best weights, logs and curves go here
           cfg:StemsepConfig|None=None,  # None: the checkpoint's (when resuming) or the data file's
@@ -233,6 +242,8 @@ def train(h5_path,                      # patch file from `preprocess`
           log_tensorboard:bool=True,    # TensorBoard logs (TensorFlow backend only)
           max_minutes:float|None=None,  # stop after this long (learning rate a tenth from half time); None: by epochs
           init=None,                    # start from these weights (a model file of the same architecture), e.g. to fine-tune the built-in model
+          sources:list|None=None,       # train on several patch files at once: dicts `path`, `share`, `augment` (see `MixedPatchDataset`); `h5_path` still gives the configuration and the validation split
+          steps_per_epoch:int|None=None,# batches per epoch with `sources`; None: the training rows of all sources / batch size
           **overrides,                  # other configuration fields, e.g. arch='spleeter', base_filters=16
          ):                             # keras History of this session (empty if already trained)
     "Train the U-Net on `h5_path`, resuming from `model_dir/modelCheckpoint.h5` when it is there."
@@ -286,9 +297,11 @@ def train(h5_path,                      # patch file from `preprocess`
                 model.set_weights(source.get_weights())
                 if progress: print(f"starting from the weights of {init}")
         even = n_gpus > 1           # data parallel: every batch splits evenly over the GPUs
-        train_data = _data(h5_path, 'train', cfg, cfg.batch_size, backend_data, True, augment, workers, even)
+        if sources:
+            train_data, steps = _mixed_data(sources, cfg, backend_data, workers, steps_per_epoch)
+        else: train_data = _data(h5_path, 'train', cfg, cfg.batch_size, backend_data, True, augment, workers, even)
         val_data = _data(h5_path, 'validation', cfg, cfg.batch_size, backend_data, False, False, workers, even) if has_val else None
-        kw = dict(x=train_data)
+        kw = dict(x=train_data, steps_per_epoch=steps if sources and backend_data == 'tf' else None)
         if progress and extra: print(f"resuming from {model_dir/CHECKPOINT} at epoch {initial_epoch}")
         callbacks = _callbacks(model_dir, cfg, cfg.epochs, float(extra['best']) if extra else math.inf,
                                int(extra.get('best_epoch', 0)) if extra else 0, patience, monitor, progress, log_tensorboard,
