@@ -384,9 +384,15 @@ def evaluate_command(args, # parsed `stemsep evaluate` arguments
         model = None
     else:
         model, cfg = load_separator(args.model or default_model_path())
+    names = None
+    if args.songs:
+        from .recipe import _read_list
+        if not Path(args.songs).is_file(): raise StemsepError(f"--songs {args.songs}: no such file (one song name a line)", exit_code=2)
+        names = _read_list(Path(args.songs))
     rep = evaluate_folder(model, cfg, args.data, args.output, force=args.force, max_seconds=args.max_seconds,
                           offset_s=args.offset, mix_file=args.mix_file, batch_size=args.batch_size,
-                          join=args.join, wiener=args.wiener)
+                          join=args.join, wiener=args.wiener, names=names, baselines=not args.no_baselines,
+                          oracle=not args.no_oracle)
     print(rep['files']['md'].read_text())
     for p in rep['files'].values(): print(f"wrote {p}")
     if rep['failed']:
@@ -399,10 +405,13 @@ def add_evaluate(subparsers, # from `ArgumentParser.add_subparsers`
     "Add `stemsep evaluate`."
     p = add_command(subparsers, 'evaluate', evaluate_command, help='SDR/SIR/SAR/SI-SDR of a model beside an oracle mask and baselines',
         description='Separate every song folder under DATA (mix.* and one file per track, as `stemsep stems` writes; '
-                    'MUSDB18-HQ folders work too) and score the model, the oracle ideal ratio mask and the baselines without training (HPSS for drums, '
+                    'MUSDB18 .stem.mp4, MUSDB-HQ and Slakh data sets work too, their stems summed into the model\'s tracks by its submix) and score the model, the oracle ideal ratio mask and the baselines without training (HPSS for drums, '
                     'a 150-Hz low-pass for bass, REPET-SIM for vocals) '
-                    'with BSSEval v4 (museval) and SI-SDR. Writes results.json, results.md and results.png.')
-    p.add_argument('data', metavar='DATA', help='folder of song folders (or one song folder)')
+                    'with BSSEval v4 (museval) and SI-SDR: per song, and the median and mean over songs with bootstrap 95 %% intervals. Writes results.json, results.md and results.png.')
+    p.add_argument('data', metavar='DATA', help='folder of song folders (or one song folder), or a MUSDB18 (.stem.mp4), MUSDB-HQ or Slakh data set')
+    p.add_argument('--songs', metavar='LIST', help='only the songs named in this file, one a line (e.g. recipes/musdb18_preview_validation.txt)')
+    p.add_argument('--no-baselines', action='store_true', help='leave out the baselines (the slow part)')
+    p.add_argument('--no-oracle', action='store_true', help='leave out the oracle ideal ratio mask (when comparing models on songs already scored)')
     add_options(p, 'model', model=dict(metavar='NAME|PATH', help='built-in model name or trained model file or folder; default: the built-in drums_accompaniment'))
     p.add_argument('--no-model', action='store_true', help='score only the oracle and the baselines (with --model: at its STFT and stems)')
     p.add_argument('--stems', metavar='A,B,..', help="with --no-model: these tracks (e.g. drums,bass,vocals,other) instead of the model's")

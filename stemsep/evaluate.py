@@ -9,14 +9,15 @@ from pathlib import Path
 import numpy as np
 from .config import StemsepConfig, StemsepError
 from .utils import atomic_path
-from .data import TrackFolderLayout
+from .data import TrackFolderLayout, Song, find_songs, load_submix, song_tracks
 from .predict import separate_array, load_separator
 from .audio import load_audio, convert_channels, stft, istft
 
 # %% auto #0
 __all__ = ['BASELINES', 'METHODS', 'METRICS', 'museval_metrics', 'bss_eval_v4', 'si_sdr', 'score_stems', 'oracle_irm',
-           'hpss_baseline', 'lowpass_baseline', 'repet_sim_baseline', 'baseline_estimates', 'find_song_folders',
-           'load_song', 'score_mixture', 'evaluate_song', 'summarise', 'markdown_table', 'bar_plot', 'evaluate_folder']
+           'hpss_baseline', 'lowpass_baseline', 'repet_sim_baseline', 'baseline_estimates', 'find_eval_songs',
+           'song_name', 'find_song_folders', 'load_song', 'score_mixture', 'evaluate_song', 'bootstrap_interval',
+           'sdr_over_songs', 'summarise', 'markdown_table', 'bar_plot', 'evaluate_folder']
 
 # %% ../nbs/06_evaluate.ipynb #88c20baf
 @functools.lru_cache(maxsize=1)
@@ -195,6 +196,37 @@ def baseline_estimates(mixture:np.ndarray,  # (channels, samples)
 # %% ../nbs/06_evaluate.ipynb #952d5b8d
 _MIX_NAMES = ('mix', 'mixture')
 
+def _load_dataset_song(song:Song, cfg:StemsepConfig, max_seconds, offset_s)->tuple:
+    "A data-set song's mixture (the sum of its stems) and references, its stems summed into the model's tracks by the model's submix."
+    submix = load_submix(cfg.submix)
+    if tuple(submix.tracks) != tuple(cfg.stems):
+        raise StemsepError(f"{song.rel}: the model's submix {cfg.submix} makes {list(submix.tracks)}, not its stems {list(cfg.stems)}")
+    tracks, _, _ = song_tracks(song, submix, sr=cfg.sr)
+    start = int(round(offset_s*cfg.sr))
+    stop = None if max_seconds is None else start + int(round(max_seconds*cfg.sr))
+    refs = np.stack([tracks[s][:, start:stop] for s in cfg.stems]).astype(np.float32)
+    if refs.shape[-1] == 0 or not np.abs(refs).max() > 0: raise StemsepError(f"{song.rel}: the mixture is digital silence")
+    return refs.sum(0), refs
+
+def find_eval_songs(root,            # track folders (as `stemsep stems` writes them) or a data set `find_songs` reads
+                    names=None,      # keep only the songs of these names (a song's folder or file name, no `.stem.mp4`)
+                   )->list:          # song folders (Path) or `Song`s, sorted
+    "The songs to evaluate under `root`: track folders if there are any, else the songs of a MUSDB18/MUSDB-HQ/Slakh data set."
+    try: songs = find_song_folders(root)
+    except StemsepError:
+        songs = find_songs(root) if Path(root).exists() else []
+        if not songs: raise StemsepError(f"{root}: no song folders (mix.wav and one file per track, as `stemsep stems` writes) "
+                                         "and no MUSDB18, MUSDB-HQ or Slakh songs") from None
+    if names is None: return songs
+    by_name = {song_name(s): s for s in songs}
+    if missing := [n for n in names if n not in by_name]:
+        raise StemsepError(f"{root}: {len(missing)} of the listed songs are not there, e.g. {missing[0]!r}", exit_code=2)
+    return [by_name[n] for n in names]
+
+def song_name(song)->str:
+    "A song's name in reports and lists: its folder's name, or its data-set name."
+    return Path(song.rel).name if isinstance(song, Song) else Path(song).name
+
 def find_song_folders(root, # a song folder or a folder of song folders
                      )->list:
     "Folders under `root` (or `root` itself) holding a `mix.*` or `mixture.*` audio file, sorted."
@@ -212,6 +244,7 @@ def load_song(folder,                 # song folder: mix.* (or mixture.*) and on
               mix_file:bool=False,    # separate the mix file instead of the sum of the references
              )->tuple:                # (mixture (channels, n), references (stems, channels, n)) at cfg.sr
     "Read one song's mixture and its reference for every stem of `cfg`."
+    if isinstance(folder, Song): return _load_dataset_song(folder, cfg, max_seconds, offset_s)
     folder = Path(folder)
     files = {name.lower(): paths[0] for name, paths in TrackFolderLayout().files(folder).items()}
     mix_path = next((files[n] for n in _MIX_NAMES if n in files), None)
@@ -243,6 +276,8 @@ def score_mixture(model,                  # keras model, or None to score the or
                   cfg:StemsepConfig,      # the model's configuration
                   mix:np.ndarray,         # the mixture, (channels, samples) at `cfg.sr`
                   refs:np.ndarray,        # the true stems, (stems, channels, samples), in `cfg.stems` order
+                  baselines:bool=True,    # also score the baselines (the slow part on long songs)
+                  oracle:bool=True,       # also score the oracle ideal ratio mask
                   **kwargs,               # for `separate_array`: batch_size, join, wiener, power
                  )->tuple:                # ({method: {stem: {metric: dB}}}, the model's stems {stem: (channels, samples)} or None)
     "Separate `mix` and score the model, the oracle mask and each baseline (on the stems it estimates) against `refs`."
@@ -250,8 +285,8 @@ def score_mixture(model,                  # keras model, or None to score the or
     if model is not None:
         est = separate_array(model, cfg, mix, cfg.sr, **kwargs)
         estimates['model'] = (np.stack([est[s] for s in cfg.stems]), cfg.stems)
-    estimates['oracle'] = (oracle_irm(refs, cfg), cfg.stems)
-    estimates.update(baseline_estimates(mix, cfg))   # method -> (estimates, the stems it speaks about)
+    if oracle: estimates['oracle'] = (oracle_irm(refs, cfg), cfg.stems)
+    if baselines: estimates.update(baseline_estimates(mix, cfg))   # method -> (estimates, the stems it speaks about)
     scores = {}
     for m, (e, stems) in estimates.items():
         s = score_stems(refs, e, cfg.sr, cfg.stems)
@@ -264,12 +299,40 @@ def evaluate_song(model,                  # keras model, or None to score the re
                   max_seconds:float|None=30., # evaluate at most this much of the song (museval is slow)
                   offset_s:float=0.,      # start here, seconds
                   mix_file:bool=False,    # see `load_song`
-                  **kwargs,               # for `separate_array`: batch_size, join, wiener, power
+                  **kwargs,               # `baselines`, `oracle`, and for `separate_array`: batch_size, join, wiener, power
                  )->dict:                 # {'song', 'seconds', 'scores': {method: {stem: {metric: dB}}}}
     "Scores of the model, the oracle mask and each baseline (on the stems it estimates) on one song."
     mix, refs = load_song(folder, cfg, max_seconds, offset_s, mix_file)
     scores, _ = score_mixture(model, cfg, mix, refs, **kwargs)
-    return dict(song=str(folder), seconds=round(refs.shape[-1]/cfg.sr, 3), scores=scores)
+    return dict(song=str(folder.path if isinstance(folder, Song) else folder), name=song_name(folder),
+                seconds=round(refs.shape[-1]/cfg.sr, 3), scores=scores)
+
+def bootstrap_interval(values,            # one number per song (NaN: undefined, left out)
+                       stat=np.median,    # the statistic over songs
+                       n_boot:int=2000,   # resamples
+                       level:float=0.95,  # coverage
+                       seed:int=0,        # the resampling is seeded: the same songs give the same interval
+                      )->tuple:           # (low, high), NaN when fewer than two songs
+    "Percentile bootstrap interval of `stat` over songs: resample the songs with replacement, take the middle `level` of the statistic."
+    v = np.asarray([x for x in values if x is not None and math.isfinite(x)], np.float64)
+    if len(v) < 2: return (math.nan, math.nan)
+    rng = np.random.default_rng(seed)
+    boot = stat(v[rng.integers(0, len(v), (n_boot, len(v)))], axis=1)
+    return tuple(float(q) for q in np.quantile(boot, [(1 - level)/2, (1 + level)/2]))
+
+def sdr_over_songs(results:list, # `evaluate_song` results
+                   stems:tuple,  # the stems, in order
+                  )->dict:       # {method: {stem: {n, median, median_ci, mean, mean_ci}}} of SDR
+    "SDR over songs per method and stem: median and mean, each with a bootstrap 95 % interval."
+    out = {}
+    for method in METHODS:
+        rows = [r['scores'][method] for r in results if method in r['scores']]
+        for s in stems:
+            vals = [r[s]['SDR'] for r in rows if s in r and r[s]['SDR'] is not None and math.isfinite(r[s]['SDR'])]
+            if not vals: continue
+            out.setdefault(method, {})[s] = dict(n=len(vals), median=float(np.median(vals)), median_ci=bootstrap_interval(vals),
+                                                  mean=float(np.mean(vals)), mean_ci=bootstrap_interval(vals, np.mean))
+    return out
 
 def summarise(results:list, # `evaluate_song` results
               stems:tuple,  # the stems, in order
@@ -291,7 +354,16 @@ def markdown_table(summary:dict, # from `summarise`
                    stems:tuple,  # track names, in order
                   )->str:
     "Markdown: median over songs per track and method (the baselines on the tracks they estimate), then SDR per song."
-    lines = [f"Median over {len(results)} songs (BSSEval v4, median over 1-s windows; SI-SDR over the track), dB", '',
+    spread = sdr_over_songs(results, stems)
+    lines = [f"SDR over {len(results)} songs, dB: median [bootstrap 95 % interval], mean [interval]", '',
+             '| track | method | songs | median SDR | mean SDR |', '|---|---|---:|---:|---:|']
+    for s in stems:
+        for m in spread:
+            if s in spread[m]:
+                v = spread[m][s]
+                lines.append(f"| {s} | {m} | {v['n']} | {_fmt(v['median'])} [{_fmt(v['median_ci'][0])}, {_fmt(v['median_ci'][1])}] "
+                             f"| {_fmt(v['mean'])} [{_fmt(v['mean_ci'][0])}, {_fmt(v['mean_ci'][1])}] |")
+    lines += ['', f"Median over {len(results)} songs (BSSEval v4, median over 1-s windows; SI-SDR over the track), dB", '',
              '| track | method | SDR | SIR | SAR | ISR | SI-SDR |', '|---|---|---:|---:|---:|---:|---:|']
     for s in stems:
         for m in summary:
@@ -336,14 +408,15 @@ def bar_plot(summary:dict, # from `summarise`
 
 def evaluate_folder(model,                # keras model, path of a trained model, or None (references only)
                     cfg:StemsepConfig|None, # the model's configuration (None when `model` is a path)
-                    data,                 # folder of song folders (see `find_song_folders`), or a list of song folders
+                    data,                 # folder of song folders or a data set (see `find_eval_songs`), or a list of songs
                     out_dir='results/eval', # where results.json, results.md and results.png go
                     force:bool=False,     # overwrite an earlier report
                     progress:bool=True,   # progress bar over songs
                     about:dict|None=None, # more fields for the report, e.g. which songs these are
                     title:str|None=None,  # the plot's title; None: the data folder and the number of songs
                     log=None,             # called with each song's error; None: printed to stderr
-                    **kwargs,             # max_seconds, offset_s, mix_file, batch_size, join, wiener, power
+                    names=None,           # evaluate only the songs of these names (e.g. a validation split's list)
+                    **kwargs,             # max_seconds, offset_s, mix_file, baselines, batch_size, join, wiener, power
                    )->dict:               # {'summary', 'songs', 'failed', 'files'}
     "Evaluate model, oracle and baselines on every song under `data` and write the report."
     from tqdm.auto import tqdm
@@ -353,17 +426,18 @@ def evaluate_folder(model,                # keras model, path of a trained model
     files = {k: out_dir/f'results.{k}' for k in ('json', 'md', 'png')}
     existing = [p for p in files.values() if p.exists()]
     if existing and not force: raise StemsepError(f"{existing[0]}: exists already (use --force to overwrite)")
-    songs = find_song_folders(data) if isinstance(data, (str, Path)) else [Path(s) for s in data]
+    songs = find_eval_songs(data, names) if isinstance(data, (str, Path)) else [s if isinstance(s, Song) else Path(s) for s in data]
     log = log or (lambda msg: print(f"stemsep: error: {msg}", file=sys.stderr))
     results, failed = [], {}     # failed: song folder -> message
     for folder in tqdm(songs, desc='songs', disable=not progress):
         try: results.append(evaluate_song(model, cfg, folder, **kwargs))
-        except StemsepError as e: log(str(e)); failed[str(folder)] = str(e)
-    where = data if isinstance(data, (str, Path)) else os.path.commonpath([str(s) for s in songs]) if songs else 'no songs' 
+        except StemsepError as e: log(str(e)); failed[str(getattr(folder, 'path', folder))] = str(e)
+    where = data if isinstance(data, (str, Path)) else os.path.commonpath([str(getattr(s, 'path', s)) for s in songs]) if songs else 'no songs' 
     if not results: raise StemsepError(f"{where}: no song could be evaluated ({len(failed)} failed)")
     summary = summarise(results, cfg.stems)
     clean = lambda o: json.loads(json.dumps(o).replace('NaN', 'null'))
-    report = dict(data=str(data) if isinstance(data, (str, Path)) else [str(s) for s in songs], **(about or {}), config=cfg.to_dict(), summary=summary, songs=results, failed=failed)
+    report = dict(data=str(data) if isinstance(data, (str, Path)) else [str(getattr(s, 'path', s)) for s in songs], **(about or {}),
+                  config=cfg.to_dict(), summary=summary, sdr_over_songs=sdr_over_songs(results, cfg.stems), songs=results, failed=failed)
     with atomic_path(files['json']) as tmp: Path(tmp).write_text(json.dumps(clean(report), indent=1))
     with atomic_path(files['md']) as tmp: Path(tmp).write_text(markdown_table(summary, results, cfg.stems))
     bar_plot(summary, cfg.stems, files['png'], title=(title or f"{Path(str(where)).name}: {{n}} songs").replace('{n}', str(len(results))))
