@@ -243,7 +243,7 @@ def make_tf_dataset(h5_path,                  # patch file from `preprocess`
     ds = ds.map(read_tf, num_parallel_calls=num_parallel_calls or tf.data.AUTOTUNE, deterministic=not shuffle)
     return ds.prefetch(tf.data.AUTOTUNE)
 
-# %% ../nbs/02_dataset.ipynb #fb4a1439
+# %% ../nbs/02_dataset.ipynb #d4bc7b3f
 def make_mixed_tf_dataset(sources:list,             # dicts: `path` (patch file), `share` (> 0), optional `augment`
                           batch_size:int|None=None, # patches per batch; None: the first file's `cfg.batch_size`
                           seed:int|None=None,       # None: the first file's `cfg.seed`
