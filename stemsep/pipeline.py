@@ -146,7 +146,8 @@ class PipelineHandler:
         "Write each song of `data/raw/` as mix.wav + one WAV per track of the submix into `data/tracks/`."
         raw, cfg = self.paths['raw'], self.cfg
         if not raw.is_dir() or not any(raw.iterdir()):
-            raise StemsepError(f"{raw}: no data set here; copy Slakh/MUSDB songs there, pass raw=..., or render songs "
+            raise StemsepError(f"{raw}: no data set here; copy Slakh/MUSDB songs there, point to "
+                               "yours (raw=... in Python, --raw DIR on the command line), or render songs "
                                "with `PipelineHandler.synth` (`stemsep run ROOT --synth-songs N`)")
         s = write_tracks(raw, cfg.submix, self.paths['tracks'], workers=self.workers, force=force, sr=cfg.sr,
                          n_channels=cfg.n_channels, progress=self.progress)
@@ -201,7 +202,7 @@ class PipelineHandler:
                )->list:                         # the paths written (empty when already done)
         "Separate a song with the trained model (or the built-in one) into `results/<song>/<track>.wav`."
         song = Path(song) if song is not None else self.paths['song']
-        if not song.is_file(): raise StemsepError(f"{song}: no song to separate; put one there or pass song=...")
+        if not song.is_file(): raise StemsepError(f"{song}: no song to separate; put one there or pass song=... (--song FILE on the command line)")
         about = self.model_about(model)
         model = model or self.model_path()
         kwargs.setdefault('blocks_in_flight', default_jobs(select_device()))   # a long song's blocks, as `stemsep separate` does
