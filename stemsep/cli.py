@@ -307,19 +307,23 @@ def separate_command(args, # parsed `stemsep separate` arguments
     output_paths('x', args.output, names, args.template, fmt.ext)   # the template; two outputs of one name
     files = _unique_inputs(_expand_inputs(args.files))
     _check_collisions(files, args.output, names, args.template, fmt.ext)
-    failed = []
+    failed, skipped = [], []
     def report(path, written, error):
         if error is not None: tqdm.write(error, file=sys.stderr); failed.append(str(path))
-        else: tqdm.write(f"{path}: " + (', '.join(str(p) for p in written) if written else 'outputs exist, skipped'), file=sys.stdout)
+        elif not written: tqdm.write(f"{path}: outputs exist, skipped", file=sys.stdout); skipped.append(str(path))
+        else: tqdm.write(f"{path}: " + ', '.join(str(p) for p in written), file=sys.stdout)
     t_ready = time.perf_counter()
     seconds = separate_files(model, cfg, files, args.output, workers=args.jobs or default_jobs(device), report=report,
                              mixes=mixes, template=args.template, fmt=fmt, offset_s=args.offset,
-                             duration_s=args.duration, force=args.force, skip_existing=args.skip_existing,
+                             duration_s=args.duration, force=args.force, skip_existing=True,   # a rerun finishes the job
                              batch_size=args.batch_size, join=args.join, overlap=args.overlap, wiener=args.wiener,
                              power=args.mask_power, block_s=args.block_seconds)
     wall = time.perf_counter() - t_ready
+    if skipped:
+        print(f"stemsep: skipped {len(skipped)} of {len(files)} files, their outputs in {args.output} are complete "
+              "(--force separates them again)", file=sys.stderr)
     if seconds:
-        print(f"stemsep: separated {len(files) - len(failed)} of {len(files)} files, {seconds:.1f} s of audio in "
+        print(f"stemsep: separated {len(files) - len(failed) - len(skipped)} of {len(files)} files, {seconds:.1f} s of audio in "
               f"{wall:.1f} s on the {device.upper()}: {seconds/wall:.1f}x real time "
               f"({seconds/(wall + t_ready - t0):.1f}x with the {t_ready - t0:.1f} s of start-up: backend, model load)", file=sys.stderr)
     if failed:
@@ -363,8 +367,9 @@ def add_separate(subparsers, # from `ArgumentParser.add_subparsers`
     p.add_argument('--block-seconds', type=float, default=60., help='separate long songs in blocks of this length (memory)')
     p.add_argument('--device', default=None, choices=('cpu', 'gpu'), help='where the model runs; default: the GPU when there is one. With Keras on JAX '
                    'the compiled programs are kept in ~/.cache/stemsep/jax (STEMSEP_JAX_CACHE=DIR or off), so later runs start faster')
-    add_options(p, 'force', force=dict(help='overwrite existing outputs'))
-    p.add_argument('--skip-existing', action='store_true', help='skip inputs whose outputs all exist (resume a batch)')
+    add_options(p, 'force', force=dict(help='separate every input again, overwriting its outputs (without it, a rerun '
+                                       'skips inputs whose outputs are complete and redoes those with some missing)'))
+    p.add_argument('--skip-existing', action='store_true', help='what a rerun does anyway now; kept for older scripts')
     p.add_argument('-j', '--jobs', type=int, default=None, help='songs in flight at once: while the model works on one, the '
                    'next is read and the last written; default 2 on a CPU (1.2x faster on 2 cores, bench/bench_inflight.py), 8 on a GPU '
                    '(660x real time against 410x with 2, bench/bench_gpu.py); 1: one at a time; '

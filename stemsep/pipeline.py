@@ -74,8 +74,18 @@ class PipelineHandler:
         return p if p.is_file() and (self.paths['model_dir']/'config.json').is_file() else None
 
     def model_path(self)->Path:
-        "The model `predict` uses: the trained one in `saved_models/`, else the built-in model."
-        return self.trained_model or default_model_path()
+        "The model `predict` uses: the best weights in `saved_models/`, else the checkpoint there, else the built-in model."
+        if self.trained_model: return self.trained_model
+        return self.checkpoint if self.checkpoint.is_file() else default_model_path()
+
+    def model_about(self, model=None, # a model name or path; None: `model_path()`
+                   )->str:            # e.g. 'the training checkpoint, no best weights beside it'
+        "What the model `predict` uses is, in words: the project's best weights, its checkpoint, or a built-in model."
+        path = Path(model) if model is not None else self.model_path()
+        if path == self.trained_model: return 'the best weights training wrote'
+        if path == self.checkpoint: return 'the training checkpoint, no best weights beside it'
+        if model is None: return f"built-in ({path.name}): no model trained in {self.paths['model_dir']}"
+        return 'the model asked for'
 
     def _fail(self, stage:str, items:dict):
         for name, msg in items.items():
@@ -99,7 +109,7 @@ class PipelineHandler:
             _, extra = read_model_info(self.checkpoint)
             out['checkpoint'] = (True, f"epoch {extra.get('epoch') if extra else '?'}")
         else: out['checkpoint'] = (False, 'not trained')
-        out['model'] = (True, str(self.trained_model) if self.trained_model else f"built-in ({default_model_path().name})")
+        out['model'] = (True, self.model_about())
         out['song'] = (p['song'].is_file(), 'ready' if p['song'].is_file() else 'put the song to separate here')
         out['results'] = (count(p['results'], '*.wav') > 0, f"{count(p['results'], '*.wav')} separated tracks, "
                           f"evaluation {'done' if (p['results']/'eval'/'results.json').is_file() else 'not done'}")
@@ -136,7 +146,8 @@ class PipelineHandler:
         "Write each song of `data/raw/` as mix.wav + one WAV per track of the submix into `data/tracks/`."
         raw, cfg = self.paths['raw'], self.cfg
         if not raw.is_dir() or not any(raw.iterdir()):
-            raise StemsepError(f"{raw}: no data set here; copy Slakh/MUSDB songs there, pass raw=..., or render songs "
+            raise StemsepError(f"{raw}: no data set here; copy Slakh/MUSDB songs there, point to "
+                               "yours (raw=... in Python, --raw DIR on the command line), or render songs "
                                "with `PipelineHandler.synth` (`stemsep run ROOT --synth-songs N`)")
         s = write_tracks(raw, cfg.submix, self.paths['tracks'], workers=self.workers, force=force, sr=cfg.sr,
                          n_channels=cfg.n_channels, progress=self.progress)
@@ -191,12 +202,13 @@ class PipelineHandler:
                )->list:                         # the paths written (empty when already done)
         "Separate a song with the trained model (or the built-in one) into `results/<song>/<track>.wav`."
         song = Path(song) if song is not None else self.paths['song']
-        if not song.is_file(): raise StemsepError(f"{song}: no song to separate; put one there or pass song=...")
+        if not song.is_file(): raise StemsepError(f"{song}: no song to separate; put one there or pass song=... (--song FILE on the command line)")
+        about = self.model_about(model)
         model = model or self.model_path()
         kwargs.setdefault('blocks_in_flight', default_jobs(select_device()))   # a long song's blocks, as `stemsep separate` does
         written = separate_file(model, None, song, self.paths['results'], mixes=mixes, force=force,
                                 skip_existing=not force, progress=self.progress, **kwargs)
-        self.log(f"predict: {song.name} with {model} -> " + (', '.join(str(p) for p in written) if written
+        self.log(f"predict: {song.name} with {model} ({about}) -> " + (', '.join(str(p) for p in written) if written
                  else f"already separated in {self.paths['results']} (force=True to redo)"))
         return written
 

@@ -503,9 +503,10 @@ def _check_options(args):
 
 # %% ../nbs/05_predict.ipynb #335b855a
 def _song_name(path:Path)->str:
-    "File name without its extension (and without MUSDB18's '.stem')."
+    "File name without its extension (and without MUSDB18's '.stem'); control characters and path separators become '_'."
     name = path.stem
-    return name[:-5] if name.endswith('.stem') else name
+    name = name[:-5] if name.endswith('.stem') else name
+    return ''.join('_' if c in '/\\' or ord(c) < 32 or ord(c) == 127 else c for c in name)   # 'a\nb.wav' -> 'a_b'
 
 def output_paths(path,                           # the input audio file
                  out_dir,                        # folder the template is relative to
@@ -552,6 +553,32 @@ def _open_reader(path:Path, offset_s:float, duration_s:float|None):
         return y
     return read, n, sr, info.channels
 
+def _foreign_outputs(outputs:list,          # output files of `path` that exist
+                     path:Path,             # the input audio file
+                     offset_s:float,        # where the separation starts in it, seconds
+                     duration_s:float|None, # how much of it is separated, seconds
+                    )->dict:                # output -> why it is not this song's separated audio
+    "Outputs that stemsep cannot have written for this song: not audio, or another rate, channel count or length."
+    # No record of what stemsep wrote is kept: the outputs' headers are compared with the input's. M4A outputs, whose
+    # headers libsndfile cannot read, are taken as this song's when they exist (nothing better to tell them by).
+    import soundfile as sf
+    try: src = sf.info(str(path)) if path.is_file() else None
+    except Exception: src = None                       # M4A/MP4 input or a pipe: only the outputs' readability is checked
+    foreign = {}
+    for out in outputs:
+        try: info = sf.info(str(out))
+        except Exception:
+            if out.suffix.lower() not in ('.m4a', '.mp4', '.aac'): foreign[out] = 'not an audio file stemsep can read'
+            continue
+        if src is None: continue
+        n = max(0, src.frames - int(round(offset_s*src.samplerate)))
+        if duration_s is not None: n = min(n, int(round(duration_s*src.samplerate)))
+        if (info.samplerate, info.channels) != (src.samplerate, src.channels):
+            foreign[out] = f"{info.samplerate} Hz, {info.channels} channels, the input {src.samplerate} Hz, {src.channels} channels"
+        elif abs(info.frames - n) > max(src.samplerate//10, n//100):   # lossy outputs carry a few samples of encoder padding
+            foreign[out] = f"{info.frames/src.samplerate:.2f} s long, the separated input {n/src.samplerate:.2f} s"
+    return foreign
+
 def _write_error(path:Path, e:Exception)->StemsepError:
     "One line for a failed write; libsndfile reports a full disk only as 'System error', so look at the free space."
     import shutil
@@ -570,7 +597,7 @@ def separate_file(model,                  # keras model, or path of a trained mo
                   offset_s:float=0.,      # start here in the input, seconds
                   duration_s:float|None=None, # separate at most this much, seconds
                   force:bool=False,       # overwrite existing outputs
-                  skip_existing:bool=False, # return at once if every output exists already
+                  skip_existing:bool=False, # outputs of this song that exist: all of them, return at once; some, redo the song
                   progress=True,          # a progress bar over the song's seconds, or a tqdm bar to advance (a whole job's)
                   **kwargs,               # batch_size, join, overlap, wiener, power, block_s, overlap_s, blocks_in_flight
                  )->list:                 # the paths written
@@ -584,10 +611,15 @@ def separate_file(model,                  # keras model, or path of a trained mo
     parsed = [parse_mix(m, cfg.stems) for m in (mixes or cfg.stems)]
     paths = output_paths(path, out_dir, [n for n, _ in parsed], template, fmt.ext)
     existing = [p for p in paths.values() if p.exists()]
-    if skip_existing and len(existing) == len(paths): return []
-    if existing and not force and not skip_existing:   # with skip_existing a partial set (killed mid-song) is redone
+    if existing and not force and not skip_existing:
         raise StemsepError(f"{existing[0]}: exists already (use --force to overwrite)"
                            + (f"; {len(existing) - 1} more outputs exist" if len(existing) > 1 else ""))
+    if existing and not force:                         # skip_existing: done before, or partly (a stem deleted since)
+        foreign = _foreign_outputs(existing, path, offset_s, duration_s)
+        if foreign:
+            out, why = next(iter(foreign.items()))
+            raise StemsepError(f"{out}: exists already (use --force to overwrite); it is not {path.name}'s separated audio: {why}")
+        if len(existing) == len(paths): return []       # a partial set is redone, the song's outputs written anew
     read, n_samples, sr, n_ch = _open_reader(path, offset_s, duration_s)
     _check_length(n_samples, sr, cfg, str(path))
     _check_not_silent(read, n_samples, sr, path)      # before hours of separating a silent file

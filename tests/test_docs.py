@@ -22,6 +22,15 @@ def test_readme_is_up_to_date():
     mr = _tool('make_readme')
     assert mr.make_readme(ROOT, check=True), 'README.md is out of date with nbs/index.ipynb: run python tools/make_readme.py'
 
+def test_readme_quotes_the_missing_extra_message(monkeypatch):
+    "The README quotes the line a command prints when an extra is missing: it must be that line, word for word."
+    from stemsep.config import StemsepError
+    from stemsep.utils import require_extra
+    monkeypatch.setattr(importlib.util, 'find_spec', lambda name: None)      # as if nothing were installed
+    with pytest.raises(StemsepError) as e: require_extra('synth', 'symusic', 'pretty_midi', 'pedalboard')
+    readme = ' '.join((ROOT/'README.md').read_text().split())
+    assert f"`stemsep: error: {e.value}`" in readme
+
 def test_readme_rendering():
     "Title and description, markdown as is, code fenced without `#|` lines, hidden cells left out, outputs kept."
     mr = _tool('make_readme')

@@ -67,3 +67,34 @@ def test_demo(tmp_path):
     assert sorted(p.name for p in song.iterdir()) == ['accompaniment.wav', 'drums.wav', 'mixture.wav']
     rc, _, err = stemsep('demo', '-o', tmp_path/'results')
     assert rc == 1 and '--force' in err
+
+def test_separate_rerun(tmp_path):
+    "A rerun into the same folder skips complete songs and redoes one with a stem missing; --force redoes all; odd names work."
+    import numpy as np, soundfile as sf
+    from stemsep.config import StemsepConfig
+    from stemsep.model import build_model, save_model
+    cfg = StemsepConfig(**TINY)
+    save_model(build_model(cfg), cfg, tmp_path/'model'/'model.weights.h5')
+    songs = tmp_path/'in'; songs.mkdir()
+    t = np.arange(2*cfg.sr)/cfg.sr
+    for k, name in enumerate(('one.wav', 'two.wav', 'a\nb.wav')):         # a newline in a name: a valid file all the same
+        sf.write(songs/name, np.stack([np.sin(2*np.pi*(220 + 50*k)*t)]*2).T*0.3, cfg.sr)
+    out = tmp_path/'out'
+    run = lambda *more: stemsep('separate', '-m', tmp_path/'model', '-o', out, *more, songs)
+    inodes = lambda: {p.relative_to(out).as_posix(): p.stat().st_ino for p in out.rglob('*.wav')}
+    rc, _, err = run()
+    assert rc == 0, err[-2000:]
+    first = inodes()
+    assert sorted(first) == [f'{s}/{x}.wav' for s in ('a_b', 'one', 'two') for x in ('accompaniment', 'drums')]
+    rc, _, err = run()                                    # everything there: nothing redone
+    assert rc == 0 and 'skipped 3 of 3 files' in err, err[-2000:]
+    assert inodes() == first
+    (out/'one'/'drums.wav').unlink()                      # one stem gone: only that song is separated again
+    rc, _, err = run()
+    assert rc == 0 and 'skipped 2 of 3 files' in err and 'separated 1 of 3 files' in err, err[-2000:]
+    again = inodes()
+    assert (out/'one'/'drums.wav').is_file() and again['one/accompaniment.wav'] != first['one/accompaniment.wav']
+    assert {k: v for k, v in again.items() if not k.startswith('one/')} == {k: v for k, v in first.items() if not k.startswith('one/')}
+    rc, _, err = run('--force')                           # --force: every song again
+    assert rc == 0 and 'skipped' not in err, err[-2000:]
+    assert all(again[k] != v for k, v in inodes().items())
