@@ -23,8 +23,8 @@ from .pipeline import DEMO_SONG, LAYOUT, PipelineHandler, run_demo
 
 # %% auto #0
 __all__ = ['OPTIONS', 'add_options', 'default_workers', 'add_command', 'add_synth', 'add_stems', 'add_preprocess', 'add_train',
-           'separate_command', 'add_separate', 'evaluate_command', 'add_evaluate', 'add_run', 'silenced_stderr',
-           'quiet_logs', 'build_parser', 'main']
+           'separate_command', 'add_separate', 'evaluate_command', 'add_evaluate', 'add_run', 'quiet_logs',
+           'build_parser', 'main']
 
 # %% ../nbs/15_cli.ipynb #bcb17a45
 OPTIONS = {   # option name -> (flags, argparse keywords); a command adds it with `add_options`
@@ -503,48 +503,23 @@ def add_run(subparsers, # from `ArgumentParser.add_subparsers`
     return p
 
 # %% ../nbs/15_cli.ipynb #48c9191c
-_QUIET_ENV = dict(TF_CPP_MIN_LOG_LEVEL='3',        # TensorFlow's C++ INFO/WARNING/ERROR lines (cuInit, CPU features)
-                  TF_CPP_MIN_VLOG_LEVEL='0', GRPC_VERBOSITY='ERROR', GLOG_minloglevel='3', ABSL_MIN_LOG_LEVEL='3')
-_NOISY_MODULES = ('tensorflow',)                   # C++ libraries that log while they load
-
-@contextlib.contextmanager
-def silenced_stderr():
-    "File descriptor 2 (C and C++ code included) goes to /dev/null inside the block."
-    sys.stderr.flush()
-    saved = os.dup(2)
-    try:
-        with open(os.devnull, 'w') as null: os.dup2(null.fileno(), 2)
-        yield
-    finally:
-        sys.stderr.flush()
-        os.dup2(saved, 2); os.close(saved)
-
-class _QuietImporter(importlib.abc.MetaPathFinder):
-    "Imports the modules of `_NOISY_MODULES` with file descriptor 2 silenced, once each."
-    def find_spec(self, name, path, target=None):
-        if name not in _NOISY_MODULES or name in sys.modules: return None
-        sys.meta_path.remove(self)                 # find the real spec without us, then wrap its loader
-        try: spec = importlib.util.find_spec(name)
-        finally: sys.meta_path.insert(0, self)
-        if spec is None or spec.loader is None: return spec
-        real = spec.loader
-        class Loader(importlib.abc.Loader):
-            def create_module(self, spec): return real.create_module(spec)
-            def exec_module(self, module):
-                with silenced_stderr(): real.exec_module(module)
-        spec.loader = Loader()
-        return spec
+# The environment defaults and the silenced import of TensorFlow live in stemsep/__init__.py, so that the Python API
+# is as quiet as the command line (STEMSEP_VERBOSE=1 turns both off before stemsep is imported)
+from . import silenced_stderr, quiet_imports
 
 def quiet_logs(verbose:bool=False, # True: change nothing, the libraries log as they like
               ):
     "Keep TensorFlow's, absl's, JAX's and CUDA's start-up lines off the terminal; call before keras is imported."
-    if verbose: return
-    for k, v in _QUIET_ENV.items(): os.environ.setdefault(k, v)   # a value the user set wins
+    if verbose:
+        import stemsep
+        for k, v in stemsep.QUIET_ENV.items():         # undo what importing stemsep set, unless the user set it
+            if os.environ.get(k) == v and not stemsep._USER_ENV.get(k): os.environ.pop(k)
+        sys.meta_path[:] = [f for f in sys.meta_path if not isinstance(f, stemsep.QuietImporter)]
+        return
+    quiet_imports()
     import logging, warnings
     for name in ('absl', 'jax._src.xla_bridge', 'tensorflow', 'h5py'): logging.getLogger(name).setLevel(logging.ERROR)
     warnings.filterwarnings('ignore', module='keras|tensorflow|jax|absl')   # their deprecation chatter, not stemsep's
-    if 'tensorflow' not in sys.modules and not any(isinstance(f, _QuietImporter) for f in sys.meta_path):
-        sys.meta_path.insert(0, _QuietImporter())
 
 # %% ../nbs/15_cli.ipynb #61cbb0f3
 _COMMANDS = (add_synth, add_stems, add_preprocess, add_train, add_separate, add_evaluate, add_run)   # in the order of the stages
