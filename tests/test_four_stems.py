@@ -82,6 +82,7 @@ def test_unknown_name_and_help_list_the_built_in_models(tmp_path, capsys):
 
 REAL = Path(__file__).resolve().parents[2]/'shared'/'data'/'real'/'musdb_layout'/'The Easton Ellises - Falcon 69'
 
+@pytest.mark.shared      # needs ../shared: run by .ci/run's shared-data step, not by README command 2
 @pytest.mark.skipif(not REAL.is_dir(), reason='the real clip of ../shared/data is not here')
 def test_built_in_four_stems_on_the_real_clip(tmp_path, capsys):
     """The shipped `four_stems` model: listed, its stems add up to the mix, and on the real clip each of drums, bass and
