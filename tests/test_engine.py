@@ -31,14 +31,16 @@ def reference_separate(model, cfg, y):
     est = np.zeros((cfg.n_stems, y.shape[0], cfg.n_bins, n_frames), np.float32)
     ph = T//2; n_patches = -(-n_frames//ph) + 1; total = (n_patches - 1)*ph + T
     w = (0.5 - 0.5*np.cos(2*np.pi*np.arange(T)/T)).astype(np.float32) + 1e-3
-    for c in range(y.shape[0]):                                                       # one channel after the other
-        padded = np.zeros((total, cfg.n_bins, 1), np.float32); padded[ph:ph + n_frames] = mag[c].T[..., None]
-        out = np.zeros((total, cfg.n_bins, cfg.n_stems), np.float32); wsum = np.zeros(total, np.float32)
+    k = cfg.n_channels                  # a mono model takes one channel after the other, a stereo one both at once
+    for c in range(0, y.shape[0], k):
+        padded = np.zeros((total, cfg.n_bins, k), np.float32); padded[ph:ph + n_frames] = mag[c:c + k].transpose(2, 1, 0)
+        out = np.zeros((total, cfg.n_bins, cfg.n_stems*k), np.float32); wsum = np.zeros(total, np.float32)
         for first in range(0, n_patches, 8):
-            starts = [k*ph for k in range(first, min(n_patches, first + 8))]
+            starts = [j*ph for j in range(first, min(n_patches, first + 8))]
             pred = np.asarray(model.predict_on_batch(np.stack([padded[s:s + T] for s in starts])), np.float32)
             for s, p in zip(starts, pred): out[s:s + T] += p*w[:, None, None]; wsum[s:s + T] += w
-        est[:, c] = (out[ph:ph + n_frames]/wsum[ph:ph + n_frames, None, None]).transpose(2, 1, 0)
+        joined = out[ph:ph + n_frames]/wsum[ph:ph + n_frames, None, None]          # (frames, bins, stems*k), stem-major
+        est[:, c:c + k] = joined.reshape(n_frames, cfg.n_bins, cfg.n_stems, k).transpose(2, 3, 1, 0)
     e = np.maximum(est, 0); masks = (e + 1e-12)/(e.sum(0, keepdims=True) + cfg.n_stems*1e-12)
     top = masks[:, :, -max(1, cfg.n_bins//16):].mean(axis=2, keepdims=True)
     masks = np.concatenate([masks, np.broadcast_to(top, masks.shape[:2] + (spec.shape[1] - cfg.n_bins, n_frames))], axis=2)
