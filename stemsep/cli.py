@@ -377,8 +377,13 @@ def separate_command(args, # parsed `stemsep separate` arguments
     def report(path, written, error):
         if error is not None: tqdm.write(error, file=sys.stderr); failed.append(str(path))
         else: tqdm.write(f"{path}: " + (', '.join(str(p) for p in written) if written else 'outputs exist, skipped'), file=sys.stdout)
+    todo = []
+    for path in files:                                       # names the file system cannot hold: one line, not an OSError
+        error = _name_too_long(path, args.output, names, args.template, fmt.ext)
+        if error: report(path, None, error)
+        else: todo.append(path)
     t_ready = time.perf_counter()
-    seconds = separate_files(model, cfg, files, args.output, workers=args.jobs or default_jobs(device), report=report,
+    seconds = separate_files(model, cfg, todo, args.output, workers=args.jobs or default_jobs(device), report=report,
                              mixes=mixes, template=args.template, fmt=fmt, offset_s=args.offset,
                              duration_s=args.duration, force=args.force, skip_existing=args.skip_existing,
                              batch_size=args.batch_size, join=args.join, overlap=args.overlap, wiener=args.wiener,
@@ -392,6 +397,26 @@ def separate_command(args, # parsed `stemsep separate` arguments
         print(f"stemsep: {len(failed)} of {len(files)} files failed: {', '.join(failed)}", file=sys.stderr)
         return 1
     return 0
+
+_TEMP_SUFFIX_BYTES = len('..4194304.tmp')                    # what `atomic_path` adds to a name: '.NAME.PID.tmp.EXT'
+
+def _name_too_long(path,        # an input file
+                   out_dir,     # the output folder
+                   names,       # output names (stems or mixes)
+                   template:str,# --template
+                   ext:str,     # the outputs' extension
+                  )->str|None:  # the error line, or None when every name fits
+    "An error naming `path` when one of its output names (or their temporary names) would pass 255 bytes."
+    try: outs = output_paths(path, out_dir, names, template, ext)
+    except StemsepError: return None                      # separate_files reports it with the other per-file errors
+    for out in outs.values():
+        parts = Path(out).relative_to(Path(out_dir)).parts
+        for k, part in enumerate(parts):
+            n_bytes = len(part.encode()) + (_TEMP_SUFFIX_BYTES if k == len(parts) - 1 else 0)
+            if n_bytes > 255:
+                return (f"stemsep: error: {path}: the output name {part[:24]}... would be {n_bytes} bytes with its temporary "
+                        f"suffix; a file name holds 255: rename the input or shorten --template")
+    return None
 
 def _output_format(args)->AudioFormat:
     "The outputs' `AudioFormat` from -c/-b/--int16/--int24/--float32; 16-bit PCM unless asked otherwise, as Demucs writes."

@@ -421,12 +421,29 @@ def test_separate_odd_shapes_and_long_names(work):
     assert 'is digital silence' in found[str(odd/'silent.wav')]
     assert 'longer than 200 bytes' in found[str(long)]
     for name in ('three.wav', 'short.wav', 'silent.wav'): record('separate', name, found[str(odd/name)])
-    record('separate', 'input with a 250-byte name', found[str(long)])
+    record('separate', 'input with a 250-byte name', found[str(long)].replace('L'*246, 'L...'))
     assert public_files(out) == sorted(f'{s}/{t}.wav' for s in ('i24', 'r384k', 'r4k') for t in ('accompaniment', 'drums'))
     assert all_files(out) == public_files(out)                             # no temporary file left
     for s, rate in (('i24', sr), ('r384k', 384000), ('r4k', 4000)):
         y, r = sf.read(out/s/'drums.wav')
         assert r == rate and np.isfinite(y).all()
+
+
+def test_separate_output_names_past_255_bytes(work):
+    "A 200-byte song name (the longest allowed) fits the default template; a template that doubles it: one line, exit 1."
+    sr = TINY['sr']
+    d = work/'longnames'; d.mkdir()
+    song = d/('M'*200 + '.wav'); sf.write(song, tone(1, sr).T, sr)
+    p = run_cli('separate', '-m', work/'model'/'tiny.weights.h5', '-o', work/'long_ok', song)
+    assert p.returncode == 0 and 'Traceback' not in p.stderr, p.stderr
+    assert public_files(work/'long_ok') == [f"{'M'*200}/{s}.wav" for s in ('accompaniment', 'drums')]
+    p = run_cli('separate', '-m', work/'model'/'tiny.weights.h5', '-o', work/'long_out', '--template', '{song}_{song}_{stem}.{ext}',
+                song, work/'g.wav')
+    line = assert_clean_failure(p, song, code=1)[str(song)]
+    assert 'would be 424 bytes with its temporary suffix; a file name holds 255' in line, line
+    assert 'OSError' not in p.stderr
+    record('separate', "a 200-byte song name and --template '{song}_{song}_{stem}.{ext}'", line.replace('M'*200, 'M...'))
+    assert all_files(work/'long_out') == ['g_g_accompaniment.wav', 'g_g_drums.wav']   # the other input done, no temporary left
 
 
 def test_broken_data_set_files(work, toy):
