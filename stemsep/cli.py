@@ -4,7 +4,7 @@
 
 # %% ../nbs/15_cli.ipynb #727fa455
 from __future__ import annotations
-import argparse, contextlib, dataclasses, importlib.abc, importlib.util, os, sys, time, traceback
+import argparse, contextlib, dataclasses, importlib.abc, importlib.util, math, os, re, string, sys, time, traceback
 from pathlib import Path
 import stemsep
 from .config import check_name, config_to_dict, load_config, StemsepConfig, StemsepError
@@ -22,33 +22,99 @@ from .synth import _list_instruments, render_dataset, SOUNDFONT_DIRS
 from .pipeline import DEMO_SONG, LAYOUT, PipelineHandler, run_demo
 
 # %% auto #0
-__all__ = ['OPTIONS', 'add_options', 'default_workers', 'add_command', 'add_synth', 'add_stems', 'add_preprocess', 'add_train',
-           'separate_command', 'add_separate', 'evaluate_command', 'add_evaluate', 'add_run', 'quiet_logs',
-           'build_parser', 'main']
+__all__ = ['POSITIVE_SECONDS', 'SECONDS', 'FRACTION', 'PROBABILITY', 'WORKERS', 'BATCH', 'SAMPLE_RATE', 'OPTIONS', 'checked',
+           'int_in', 'float_in', 'template_type', 'add_options', 'default_workers', 'add_command', 'add_synth',
+           'add_stems', 'add_preprocess', 'add_train', 'separate_command', 'add_separate', 'evaluate_command',
+           'add_evaluate', 'add_run', 'quiet_logs', 'build_parser', 'main']
+
+# %% ../nbs/15_cli.ipynb #f4313075
+def checked(cast,       # turns the text into a value, e.g. `int` or `float`
+            ok,         # value -> True when it is allowed
+            need:str,   # what is allowed, as in 'must be {need}'
+           ):           # an `argparse` `type=`: text -> value, or `ArgumentTypeError`
+    "An `argparse` `type=` that refuses a value `ok` rejects, and NaN and infinities always."
+    def parse(text:str, # the option's value as given on the command line
+             ):
+        try: value = cast(text)
+        except (TypeError, ValueError, OverflowError): value = None
+        if value is None or (isinstance(value, float) and not math.isfinite(value)) or not ok(value):
+            raise argparse.ArgumentTypeError(f"must be {need}, not {text}")
+        return value
+    parse.__name__ = need     # argparse names the type in some messages
+    parse.__doc__ = f"An `argparse` `type=`: the value of an option, which must be {need}."
+    return parse
+
+def int_in(low:int,          # smallest value allowed
+           high:int,         # largest value allowed
+           unit:str='',      # what is counted, e.g. 'songs'
+          ):
+    "`type=` for a whole number from `low` to `high`."
+    return checked(int, lambda v: low <= v <= high, f"a whole number from {low} to {high}" + (f" ({unit})" if unit else ''))
+
+def float_in(low:float,           # the lower bound
+             high:float,          # the upper bound (allowed)
+             low_open:bool=False, # True: `low` itself is refused
+             high_open:bool=False,# True: `high` itself is refused
+             unit:str='',         # e.g. 'seconds'
+            ):
+    "`type=` for a finite number between `low` and `high`."
+    def ok(v): return (v > low if low_open else v >= low) and (v < high if high_open else v <= high)
+    def show(v): return f"{v:g}"
+    if low_open or high_open:
+        need = f"{'more than' if low_open else 'at least'} {show(low)} and {'below' if high_open else 'at most'} {show(high)}"
+    else: need = f"from {show(low)} to {show(high)}"
+    return checked(float, ok, need + (f" {unit}" if unit else ''))
+
+POSITIVE_SECONDS = float_in(0, 1e6, low_open=True, unit='seconds')   # a length of time; 1e6 s is 11 days
+SECONDS = float_in(0, 1e6, unit='seconds')                           # a time from the start
+FRACTION = float_in(0, 1, high_open=True)                            # a share, e.g. of songs
+PROBABILITY = float_in(0, 1)                                         # a chance
+WORKERS = int_in(1, 256, 'processes')
+BATCH = int_in(1, 4096, 'patches')
+SAMPLE_RATE = int_in(1000, 768_000, 'Hz')
+
+def template_type(text:str, # the `--template` given
+                 )->str:    # the same text, checked
+    """`type=` for `--template`: only {song}, {stem} and {ext}, {stem} present, a relative path that stays in the
+    output folder (no '..', not absolute), a file name at the end."""
+    def bad(why): raise argparse.ArgumentTypeError(f"{text!r}: {why}")
+    try: parts = list(string.Formatter().parse(text))
+    except ValueError as e: bad(f"not a valid template ({e}); use {{song}}, {{stem}} and {{ext}}, e.g. '{{song}}/{{stem}}.{{ext}}'")
+    fields = [(name, conv, spec) for _, name, spec, conv in parts if name is not None]
+    for name, conv, spec in fields:
+        if name not in ('song', 'stem', 'ext'): bad(f"unknown field {{{name}}}; use {{song}}, {{stem}} and {{ext}}")
+        if conv or spec: bad(f"write {{{name}}} plainly, without a conversion or format")
+    if 'stem' not in [f[0] for f in fields]: bad("must contain {stem}, or every output would get the same name")
+    sample = text.format(song='song', stem='stem', ext='wav')
+    if sample.startswith(('/', '\\')) or os.path.isabs(sample): bad("must be a path inside the output folder, not an absolute path")
+    if sample.endswith(('/', '\\')): bad("must end in a file name, not a folder")
+    if any(part in ('..', '.', '') for part in sample.replace('\\', '/').split('/')):
+        bad("must stay inside the output folder: no '..', '.' or empty parts")
+    return text
 
 # %% ../nbs/15_cli.ipynb #bcb17a45
 OPTIONS = {   # option name -> (flags, argparse keywords); a command adds it with `add_options`
     'force':        (('--force',), dict(action='store_true', help='overwrite earlier outputs')),
-    'workers':      (('--workers',), dict(type=int, default=None, help='worker processes (default: up to 4, one per core)')),
+    'workers':      (('--workers',), dict(type=WORKERS, default=None, help='worker processes (default: up to 4, one per core)')),
     'config':       (('--config',), dict(help='configuration JSON (default: the built-in configuration)')),
-    'sr':           (('--sr',), dict(type=int, help='sample rate, Hz')),
+    'sr':           (('--sr',), dict(type=SAMPLE_RATE, help='sample rate, Hz')),
     'channels':     (('--channels',), dict(type=int, choices=(1, 2), help='audio channels: 1 mono, 2 stereo')),
-    'seed':         (('--seed',), dict(type=int, help="random seed (default: the configuration's)")),
-    'epochs':       (('--epochs',), dict(type=int, help="total training epochs, resumed ones included (default: the configuration's)")),
-    'batch_size':   (('--batch-size',), dict(type=int, help="patches per step (default: the configuration's)")),
+    'seed':         (('--seed',), dict(type=int_in(0, 2**32 - 1), help="random seed (default: the configuration's)")),
+    'epochs':       (('--epochs',), dict(type=int_in(1, 100_000, 'epochs'), help="total training epochs, resumed ones included (default: the configuration's)")),
+    'batch_size':   (('--batch-size',), dict(type=BATCH, help="patches per step (default: the configuration's)")),
     'arch':         (('--arch',), dict(choices=tuple(ARCHITECTURES), help="U-Net architecture, a name in `ARCHITECTURES` (default: the configuration's)")),
-    'depth':        (('--depth',), dict(type=int, help="U-Net encoder levels (default: the configuration's)")),
-    'base_filters': (('--base-filters',), dict(type=int, help="filters of the first U-Net level, doubled per level (default: the configuration's)")),
+    'depth':        (('--depth',), dict(type=int_in(1, 10, 'levels'), help="U-Net encoder levels (default: the configuration's)")),
+    'base_filters': (('--base-filters',), dict(type=int_in(1, 1024, 'filters'), help="filters of the first U-Net level, doubled per level (default: the configuration's)")),
     'augment':      (('--augment',), dict(action='store_true', help='random per-stem gains and cross-song remixing in training')),
-    'max_minutes':  (('--max-minutes',), dict(type=float, help='stop training after this many minutes (default: by epochs)')),
+    'max_minutes':  (('--max-minutes',), dict(type=float_in(0, 1e6, low_open=True, unit='minutes'), help='stop training after this many minutes (default: by epochs)')),
     'model':        (('-m', '--model'), dict(default=None, help='model file or folder (default: the built-in model)')),
-    'offset':       (('--offset',), dict(type=float, default=0., help='start this far into each song, seconds')),
-    'duration':     (('--duration',), dict(type=float, default=None, help='separate at most this many seconds')),
-    'max_seconds':  (('--max-seconds',), dict(type=float, default=30., help='evaluate at most this much of each song, seconds (museval is slow)')),
+    'offset':       (('--offset',), dict(type=SECONDS, default=0., help='start this far into each song, seconds')),
+    'duration':     (('--duration',), dict(type=POSITIVE_SECONDS, default=None, help='separate at most this many seconds')),
+    'max_seconds':  (('--max-seconds',), dict(type=POSITIVE_SECONDS, default=30., help='evaluate at most this much of each song, seconds (museval is slow)')),
     'join':         (('--join',), dict(default='concat', choices=('concat', 'overlap'), help='how patches are joined, see `stemsep separate`')),
-    'wiener':       (('--wiener',), dict(type=int, default=0, metavar='N', help='multichannel Wiener EM iterations after the soft masks (0: off)')),
-    'seconds':      (('--seconds',), dict(type=float, default=30., help='length of each rendered song, seconds')),
-    'drum_layers':  (('--drum-layers',), dict(type=float, default=0., metavar='P', help='chance per rendered drum track of synthetic kick and snare layers (0-1)')),
+    'wiener':       (('--wiener',), dict(type=int_in(0, 100, 'iterations'), default=0, metavar='N', help='multichannel Wiener EM iterations after the soft masks (0: off)')),
+    'seconds':      (('--seconds',), dict(type=float_in(0, 3600, low_open=True, unit='seconds'), default=30., help='length of each rendered song, seconds')),
+    'drum_layers':  (('--drum-layers',), dict(type=PROBABILITY, default=0., metavar='P', help='chance per rendered drum track of synthetic kick and snare layers (0-1)')),
 }
 
 def add_options(parser:argparse.ArgumentParser, # the subcommand's parser
@@ -110,7 +176,7 @@ def add_synth(subparsers, # from `ArgumentParser.add_subparsers`
                                 'like Slakh2100: each MIDI instrument rendered alone, stems loudness-normalised, mix = sum of '
                                 'stems. MIDI comes from the built-in composer or from excerpts of --midi files.')
     p.add_argument('out', nargs='?', default=None, help='output folder')
-    p.add_argument('--songs', type=int, default=10, help='number of songs')
+    p.add_argument('--songs', type=int_in(1, 1_000_000, 'songs'), default=10, help='number of songs')
     add_options(p, 'seconds', seconds=dict(help='length of each song in seconds'))
     p.add_argument('--midi', default=None, help='folder of MIDI files to take random excerpts from (None: the built-in composer)')
     p.add_argument('--soundfonts', '--soundfont', nargs='+', default=None, metavar='SF',
@@ -126,7 +192,7 @@ def add_synth(subparsers, # from `ArgumentParser.add_subparsers`
     add_options(p, 'seed', seed=dict(default=0, help='data set seed: the same seed renders the same songs'))
     add_options(p, 'workers')
     p.add_argument('--effects', action='store_true', help='random per-stem effects (reverb, EQ, compression, distortion, chorus) and gains')
-    p.add_argument('--vocals', type=float, default=0., metavar='P',
+    p.add_argument('--vocals', type=PROBABILITY, default=0., metavar='P',
                    help='chance per song (0-1) that a synthetic singer performs the melody as an extra Vocals stem '
                         '(real songs have singers; a model that never heard one confuses their consonants with drums)')
     p.add_argument('--singer', default='speech', metavar='NAME',
@@ -135,7 +201,7 @@ def add_synth(subparsers, # from `ArgumentParser.add_subparsers`
                         "sinsy (Sinsy's singing voice learned from a real singer, moved onto the notes with WORLD), "
                         'mix (speech or formant, drawn per song) or a comma list to draw from, e.g. formant,sinsy')
     add_options(p, 'drum_layers', drum_layers=dict(help='chance per drum track (0-1) of synthetic kick and snare layers with random pitch and decay ' '(General MIDI kits are few and short; real kicks ring where the bass plays)'))
-    p.add_argument('--kick-alone', type=float, default=0.3, metavar='P', help='chance per layered drum track (0-1) that its own '
+    p.add_argument('--kick-alone', type=PROBABILITY, default=0.3, metavar='P', help='chance per layered drum track (0-1) that its own '
                    "kick is left out and the synthetic kick plays alone (the built-in models' lever for the kick, which real "
                    'songs ring longer than General MIDI kits do)')
     add_options(p, 'channels', channels=dict(default=1, help='1 mono; 2 stereo with random pan and width per stem'))
@@ -205,7 +271,7 @@ def add_preprocess(subparsers, # from `ArgumentParser.add_subparsers`
                 channels=dict(help='audio channels (overrides the configuration)'))
     p.add_argument('--stems', help='comma-separated stem names, e.g. drums,accompaniment (overrides the configuration)')
     p.add_argument('--cache-dir', help='segment cache folder; default: <out name>_cache beside --out')
-    p.add_argument('--val-fraction', type=float, default=0.1, help='share of songs for validation when there is no validation/ folder')
+    p.add_argument('--val-fraction', type=FRACTION, default=0.1, help='share of songs for validation when there is no validation/ folder')
     add_options(p, 'workers')
     p.add_argument('--allow-silent', action='store_true', help='accept tracks that are digital silence')
     p.add_argument('--compression', default='none', choices=('none', 'lzf', 'gzip'),
@@ -271,11 +337,11 @@ def add_train(subparsers, # from `ArgumentParser.add_subparsers`
                 arch=dict(help='U-Net of the paper or the Spleeter-style variant'))
     p.add_argument('--output', choices=('direct', 'mask'), help='direct spectrograms (ReLU) or sigmoid masks x mixture')
     add_options(p, 'base_filters', 'depth')
-    p.add_argument('--lr', type=float, help='initial learning rate (a tenth of it for the second half)')
+    p.add_argument('--lr', type=float_in(0, 1, low_open=True), help='initial learning rate (a tenth of it for the second half)')
     p.add_argument('--resume', action=argparse.BooleanOptionalAction, default=True,
                    help='continue from MODEL_DIR/modelCheckpoint.h5 if present; --no-resume starts over')
     add_options(p, 'seed')
-    p.add_argument('--patience', type=int, default=6, help='early stopping: epochs without improvement; 0 never stops')
+    p.add_argument('--patience', type=int_in(0, 100_000, 'epochs'), default=6, help='early stopping: epochs without improvement; 0 never stops')
     add_options(p, 'augment')
     p.add_argument('--data-backend', default='auto', choices=('auto', 'pydataset', 'tf', 'memory'),
                    help='input pipeline: Keras PyDataset reading the file, tf.data (TensorFlow), or memory: the PyDataset with the data read into RAM once and --workers threads')
@@ -299,11 +365,11 @@ def separate_command(args, # parsed `stemsep separate` arguments
         try: check_name(_mix_name(m), 'output name')
         except StemsepError as e: raise StemsepError(f"--mix {m.strip()!r}: {e}", exit_code=2) from None
     output_paths('x', args.output, [_mix_name(m) for m in args.mix or ['x']], args.template, args.format)
+    fmt = _output_format(args)                               # -c/-b/--int24: before the model is loaded
     device = select_device(getattr(args, 'device', None))
     model, cfg = load_separator(args.model or default_model_path())
     mixes = args.mix or None
     names = [parse_mix(m, cfg.stems)[0] for m in mixes or cfg.stems]
-    fmt = _output_format(args)
     output_paths('x', args.output, names, args.template, fmt.ext)   # the template; two outputs of one name
     files = _unique_inputs(_expand_inputs(args.files))
     _check_collisions(files, args.output, names, args.template, fmt.ext)
@@ -312,8 +378,13 @@ def separate_command(args, # parsed `stemsep separate` arguments
         if error is not None: tqdm.write(error, file=sys.stderr); failed.append(str(path))
         elif not written: tqdm.write(f"{path}: outputs exist, skipped", file=sys.stdout); skipped.append(str(path))
         else: tqdm.write(f"{path}: " + ', '.join(str(p) for p in written), file=sys.stdout)
+    todo = []
+    for path in files:                                       # names the file system cannot hold: one line, not an OSError
+        error = _name_too_long(path, args.output, names, args.template, fmt.ext)
+        if error: report(path, None, error)
+        else: todo.append(path)
     t_ready = time.perf_counter()
-    seconds = separate_files(model, cfg, files, args.output, workers=args.jobs or default_jobs(device), report=report,
+    seconds = separate_files(model, cfg, todo, args.output, workers=args.jobs or default_jobs(device), report=report,
                              mixes=mixes, template=args.template, fmt=fmt, offset_s=args.offset,
                              duration_s=args.duration, force=args.force, skip_existing=True,   # a rerun finishes the job
                              batch_size=args.batch_size, join=args.join, overlap=args.overlap, wiener=args.wiener,
@@ -330,6 +401,26 @@ def separate_command(args, # parsed `stemsep separate` arguments
         print(f"stemsep: {len(failed)} of {len(files)} files failed: {', '.join(failed)}", file=sys.stderr)
         return 1
     return 0
+
+_TEMP_SUFFIX_BYTES = len('..4194304.tmp')                    # what `atomic_path` adds to a name: '.NAME.PID.tmp.EXT'
+
+def _name_too_long(path,        # an input file
+                   out_dir,     # the output folder
+                   names,       # output names (stems or mixes)
+                   template:str,# --template
+                   ext:str,     # the outputs' extension
+                  )->str|None:  # the error line, or None when every name fits
+    "An error naming `path` when one of its output names (or their temporary names) would pass 255 bytes."
+    try: outs = output_paths(path, out_dir, names, template, ext)
+    except StemsepError: return None                      # separate_files reports it with the other per-file errors
+    for out in outs.values():
+        parts = Path(out).relative_to(Path(out_dir)).parts
+        for k, part in enumerate(parts):
+            n_bytes = len(part.encode()) + (_TEMP_SUFFIX_BYTES if k == len(parts) - 1 else 0)
+            if n_bytes > 255:
+                return (f"stemsep: error: {path}: the output name {part[:24]}... would be {n_bytes} bytes with its temporary "
+                        f"suffix; a file name holds 255: rename the input or shorten --template")
+    return None
 
 def _output_format(args)->AudioFormat:
     "The outputs' `AudioFormat` from -c/-b/--int16/--int24/--float32; 16-bit PCM unless asked otherwise, as Demucs writes."
@@ -349,7 +440,7 @@ def add_separate(subparsers, # from `ArgumentParser.add_subparsers`
     p.add_argument('-o', '--output', default='results', help='output folder')
     p.add_argument('--mix', action='append', metavar='EXPR', help="an output: a stem ('drums'), a sum ('drums+bass'), "
                    "a complement ('all-drums'), optionally named ('backing=all-drums'); repeat for more; default: every stem")
-    p.add_argument('--template', default='{song}/{stem}.{ext}', help='output file names: {song}, {stem}, {ext}')
+    p.add_argument('--template', default='{song}/{stem}.{ext}', type=template_type, help='output file names: {song}, {stem}, {ext}')
     p.add_argument('-c', '--codec', '--format', dest='format', default='wav', choices=('wav', 'flac', 'mp3', 'ogg', 'm4a'),
                    help='output codec: wav, flac, mp3, ogg (Vorbis) or m4a (AAC)')
     p.add_argument('-b', '--bitrate', default=None, help='mp3, ogg, m4a: bitrate such as 128k or 320k (default: 192k; ogg: Vorbis quality near it)')
@@ -361,16 +452,16 @@ def add_separate(subparsers, # from `ArgumentParser.add_subparsers`
     add_options(p, 'duration')
     add_options(p, 'batch_size', batch_size=dict(default=8, help='patches per model call (both channels batched together; ' 'on a CPU 16 is no faster and takes 400 MiB more)'))
     add_options(p, 'join', join=dict(help="'concat': back-to-back patches, the paper's (fastest; as good on the real clip, bench/results/speed.md); " "'overlap': weighted overlap-add of overlapping patches"))
-    p.add_argument('--overlap', type=float, default=0.5, help="with --join overlap: the fraction of a patch neighbours share, 0 to 0.5")
+    p.add_argument('--overlap', type=float_in(0, 0.5), default=0.5, help="with --join overlap: the fraction of a patch neighbours share, 0 to 0.5")
     add_options(p, 'wiener')
-    p.add_argument('--mask-power', type=float, default=1., help='soft-mask exponent: 1 magnitude ratio, 2 power ratio')
-    p.add_argument('--block-seconds', type=float, default=60., help='separate long songs in blocks of this length (memory)')
+    p.add_argument('--mask-power', type=float_in(0, 10, low_open=True), default=1., help='soft-mask exponent: 1 magnitude ratio, 2 power ratio')
+    p.add_argument('--block-seconds', type=POSITIVE_SECONDS, default=60., help='separate long songs in blocks of this length (memory)')
     p.add_argument('--device', default=None, choices=('cpu', 'gpu'), help='where the model runs; default: the GPU when there is one. With Keras on JAX '
                    'the compiled programs are kept in ~/.cache/stemsep/jax (STEMSEP_JAX_CACHE=DIR or off), so later runs start faster')
     add_options(p, 'force', force=dict(help='separate every input again, overwriting its outputs (without it, a rerun '
                                        'skips inputs whose outputs are complete and redoes those with some missing)'))
     p.add_argument('--skip-existing', action='store_true', help='what a rerun does anyway now; kept for older scripts')
-    p.add_argument('-j', '--jobs', type=int, default=None, help='songs in flight at once: while the model works on one, the '
+    p.add_argument('-j', '--jobs', type=int_in(1, 256, 'songs'), default=None, help='songs in flight at once: while the model works on one, the '
                    'next is read and the last written; default 2 on a CPU (1.2x faster on 2 cores, bench/bench_inflight.py), 8 on a GPU '
                    '(660x real time against 410x with 2, bench/bench_gpu.py); 1: one at a time; '
                         'with one input file, its blocks (--block-seconds) in flight instead')
@@ -472,7 +563,7 @@ def add_run(subparsers, # from `ArgumentParser.add_subparsers`
                     'data/song_to_seperate/seperateMyTracks.wav, results/): render a data set if asked, write the tracks, '
                     'preprocess, train, evaluate, and separate the song. Rerun the same command to resume.')
     p.add_argument('root', metavar='ROOT', help='project folder (created)')
-    p.add_argument('--synth-songs', type=int, default=None, help='render this many songs into data/raw first when it is empty (default: none; bring your own data set)')
+    p.add_argument('--synth-songs', type=int_in(1, 1_000_000, 'songs'), default=None, help='render this many songs into data/raw first when it is empty (default: none; bring your own data set)')
     add_options(p, 'seconds', seconds=dict(help='length of each rendered song'))
     add_options(p, 'drum_layers', drum_layers=dict(help='chance per rendered drum track of synthetic kick and snare ' 'layers (0-1; the built-in model was fine-tuned with 0.7, which made it far better on real recordings)'))
     add_options(p, 'config', config=dict(help="configuration JSON (STFT, stems, model, epochs); default: the patch file's if there is one, else the built-in"))
@@ -522,11 +613,17 @@ def quiet_logs(verbose:bool=False, # True: change nothing, the libraries log as 
     warnings.filterwarnings('ignore', module='keras|tensorflow|jax|absl')   # their deprecation chatter, not stemsep's
 
 # %% ../nbs/15_cli.ipynb #61cbb0f3
+class _Parser(argparse.ArgumentParser):
+    "An argument parser whose usage errors are one line, `stemsep: error: --OPTION ...`, like stemsep's other errors."
+    def error(self, message):   # '-j/--jobs' is named '--jobs'
+        message = re.sub(r'^argument (\S+): (must be )?', lambda m: m[1].split('/')[-1] + (' must be ' if m[2] else ': '), message)
+        self.exit(2, f"stemsep: error: {message} (see {self.prog} --help)\n")
+
 _COMMANDS = (add_synth, add_stems, add_preprocess, add_train, add_separate, add_evaluate, add_run)   # in the order of the stages
 
 def build_parser()->argparse.ArgumentParser:
     "The `stemsep` argument parser with every subcommand."
-    p = argparse.ArgumentParser(prog='stemsep',
+    p = _Parser(prog='stemsep',
         description='Split songs into stems with a spectrogram-channels U-Net, and train it on your own '
                     'multitrack data. Run `stemsep COMMAND --help` for the options of a command.')
     p.add_argument('--version', action='version', version=f'stemsep {stemsep.__version__}')

@@ -4,7 +4,7 @@
 
 # %% ../nbs/10_config.ipynb #d85df31a
 from __future__ import annotations
-import json, dataclasses
+import json, dataclasses, math, numbers
 from dataclasses import dataclass, field, asdict, fields
 from pathlib import Path
 from .archs import ARCHITECTURES   # the registered U-Net bodies (see the architectures chapter)
@@ -48,6 +48,10 @@ def check_name(name,               # a name that becomes a file or folder name
 _OUTPUTS = ('direct', 'mask')
 _LOSSES = ('balanced_l1', 'l1')
 
+_FIELD_KINDS = dict(sr=int, n_channels=int, n_fft=int, hop_length=int, segment_frames=int, n_bins=int, submix=str,
+                    arch=str, depth=int, base_filters=int, output=str, dropout=float, loss=str, batch_size=int,
+                    learning_rate=float, epochs=int, seed=int)   # the type each field must have
+
 @dataclass
 class StemsepConfig:
     "Every parameter that must agree between preprocessing, training and separation."
@@ -76,6 +80,8 @@ class StemsepConfig:
     seed:int=0                   # seed for shuffling, augmentation and initialisation
 
     def __post_init__(self):
+        if isinstance(self.stems, (str, bytes)) or not hasattr(self.stems, '__iter__'):   # 'drums' would be 5 stems
+            raise StemsepError(f"invalid configuration: stems={self.stems!r}, must be a list of names", exit_code=2)
         self.stems = tuple(self.stems)
         if self.loss_weights is not None: self.loss_weights = tuple(float(a) for a in self.loss_weights)
         self.validate()
@@ -83,6 +89,13 @@ class StemsepConfig:
     def validate(self):
         "Raise `StemsepError` naming the first parameter that is out of range."
         def bad(msg): raise StemsepError(f"invalid configuration: {msg}", exit_code=2)
+        for f in fields(self):     # a JSON file edited by hand: "44100" or 2048.5 would fail far from here
+            value, kind = getattr(self, f.name), _FIELD_KINDS.get(f.name)
+            if kind is int and (isinstance(value, bool) or not isinstance(value, numbers.Integral)): bad(f"{f.name}={value!r}, must be a whole number")
+            if kind is float and (isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value)):
+                bad(f"{f.name}={value!r}, must be a finite number")
+            if kind is str and not isinstance(value, str): bad(f"{f.name}={value!r}, must be a string")
+        if not all(isinstance(s, str) for s in self.stems): bad(f"stems={list(self.stems)!r}, must be a list of names")
         if self.sr < 1000: bad(f"sr={self.sr} Hz is too low")
         if self.n_channels not in (1, 2): bad(f"n_channels={self.n_channels}, must be 1 or 2")
         if self.n_fft < 16 or self.hop_length < 1 or self.hop_length > self.n_fft:

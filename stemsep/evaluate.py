@@ -223,8 +223,9 @@ def find_eval_songs(root,            # track folders (as `stemsep stems` writes 
         raise StemsepError(f"{root}: {len(missing)} of the listed songs are not there, e.g. {missing[0]!r}", exit_code=2)
     return [by_name[n] for n in names]
 
-def song_name(song)->str:
-    "A song's name in reports and lists: its folder's name, or its data-set name."
+def song_name(song, # a song folder (Path) or a data set's `Song`
+             )->str:  # its folder's name, or its name in the data set (no `.stem.mp4`)
+    "A song's name in reports and lists."
     return Path(song.rel).name if isinstance(song, Song) else Path(song).name
 
 def find_song_folders(root, # a song folder or a folder of song folders

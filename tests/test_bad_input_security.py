@@ -206,12 +206,12 @@ def test_separate_usage_errors_before_any_work(work):
              (['--mix', 'drums', '--mix', 'drums=drums'], "two outputs are named 'drums'", 'a --mix named like a stem twice'),
              (['--mix', '../../x=drums'], "output name '../../x' is not a plain name", '--mix name with ../'),
              (['--mix', '/tmp/x=drums'], "output name '/tmp/x' is not a plain name", '--mix name that is an absolute path'),
-             (['--offset', '-2'], '--offset -2.0: must be 0 or more seconds', '--offset -2'),
-             (['--offset', 'nan'], '--offset nan: must be 0 or more seconds', '--offset nan'),
-             (['--duration', '-1'], '--duration -1.0: must be more than 0 seconds', '--duration -1'),
-             (['--duration', '0'], '--duration 0.0: must be more than 0 seconds', '--duration 0'),
-             (['--block-seconds', '0'], '--block-seconds 0.0: must be more than 0 seconds', '--block-seconds 0'),
-             (['--batch-size', '0'], '--batch-size 0: must be 1 or more', '--batch-size 0')]
+             (['--offset', '-2'], '--offset must be from 0 to 1e+06 seconds, not -2', '--offset -2'),
+             (['--offset', 'nan'], '--offset must be from 0 to 1e+06 seconds, not nan', '--offset nan'),
+             (['--duration', '-1'], '--duration must be more than 0 and at most 1e+06 seconds, not -1', '--duration -1'),
+             (['--duration', '0'], '--duration must be more than 0 and at most 1e+06 seconds, not 0', '--duration 0'),
+             (['--block-seconds', '0'], '--block-seconds must be more than 0 and at most 1e+06 seconds, not 0', '--block-seconds 0'),
+             (['--batch-size', '0'], '--batch-size must be a whole number from 1 to 4096 (patches), not 0', '--batch-size 0')]
     for extra, why, case in cases:
         out = work/'usage'
         p = run_cli('separate', '-m', m, '-o', out, g, *extra)
@@ -304,6 +304,180 @@ def test_separate_bad_stored_configuration(work):
         culprit = work/'dirmodel'/'model.weights.h5'
         line = assert_clean_failure(p, culprit)[str(culprit)]
         assert 'is a folder, expected a model file' in line; record('train', '--init is a folder', line)
+
+
+# --- option values: refused by the parser, before any model, data or backend is loaded (issue 33) ---------------
+
+OPTION_CASES = {   # command -> (the arguments before the options, [(option, bad values)])
+    'separate': (['-m', 'MODEL', '-o', 'OUT', 'G'],
+                 [('--offset', ['inf', '1e30', '-1']), ('--duration', ['0', 'nan', '1e30']),
+                  ('--batch-size', ['-1', '1000000000000', '1e30']), ('--jobs', ['0', '-1', '1000000']),
+                  ('--wiener', ['-1', '1000000000']), ('--overlap', ['-1', '0.9', 'nan']),
+                  ('--mask-power', ['0', 'inf', '1e30']), ('--block-seconds', ['1e30', '-inf'])]),
+    'preprocess': (['TOY', '--out', 'OUT/x.h5'],
+                   [('--val-fraction', ['-0.1', '1', '1.5', 'nan', 'inf']), ('--workers', ['0', '-2', '100000']),
+                    ('--sr', ['0', '-8000', '1000000000']), ('--channels', ['0', '3', 'nan'])]),
+    'train': (['DATA', '--model-dir', 'OUT'],
+              [('--epochs', ['0', '-1', '1000000000000']), ('--batch-size', ['0', '-3']), ('--lr', ['0', '-1', 'nan', 'inf', '1e30']),
+               ('--patience', ['-1']), ('--max-minutes', ['0', '-1', 'nan']), ('--workers', ['0', '-1']),
+               ('--base-filters', ['0', '-4']), ('--depth', ['0', '-1', '40']), ('--seed', ['-1', '1e30', '99999999999999999999'])]),
+    'evaluate': (['TOY', '-o', 'OUT'],
+                 [('--max-seconds', ['0', 'inf', '-5']), ('--offset', ['-1', 'nan']), ('--batch-size', ['0']), ('--wiener', ['-1', '1e9'])]),
+    'demo': (['-o', 'OUT'], [('--duration', ['0', '-1', 'nan', '1e30'])]),
+    'synth': (['OUT'], [('--songs', ['0', '-1']), ('--seconds', ['0', 'inf']), ('--vocals', ['2', 'nan']), ('--kick-alone', ['-0.5']),
+                        ('--drum-layers', ['1.5'])]),
+}
+
+
+@pytest.mark.parametrize('command', list(OPTION_CASES))
+def test_option_values_refused_by_the_parser(work, toy, command):
+    "Zero, negative, NaN, infinite and absurd values: one line naming the option, exit 2, nothing written or loaded."
+    head, options = OPTION_CASES[command]
+    out = work/f'opt_{command}'
+    fill = {'MODEL': work/'model'/'tiny.weights.h5', 'OUT': out, 'G': work/'g.wav', 'TOY': toy,
+            'DATA': work/'missing.h5'}                 # a data file that is not there: the option must be blamed first
+    for option, values in options:
+        for value in values:
+            given = [f'{option}={value}'] if value.startswith('-') and not value[1:2].isdigit() else [option, value]  # -inf
+            p = run_cli(command, *[fill.get(a, a) for a in head], *given)
+            line = assert_clean_failure(p, option, code=2)[option]
+            assert line.startswith(f'stemsep: error: {option}') and value in line, line
+            assert not out.exists(), (option, value)
+            record(command, f'{option} {value}', line)
+
+
+def test_separate_output_format_checked_before_the_model(work):
+    "A bitrate for a lossless codec, or out of range: blamed before the model is loaded (the model path does not exist)."
+    for extra, why in [(['-b', '0'], 'wav is lossless'), (['-c', 'mp3', '-b', '0'], 'give 32k to 320k'),
+                       (['-c', 'mp3', '-b', '1e30'], 'give 32k to 320k'), (['-c', 'ogg', '-b', 'nan'], 'give 32k to 320k'),
+                       (['-c', 'mp3', '--int24'], 'no sample format choice')]:
+        p = run_cli('separate', '-m', work/'no_such_model.npz', '-o', work/'fmt_out', work/'g.wav', *extra)
+        line = assert_clean_failure(p, '--', code=2)['--']
+        assert why in line and 'no_such_model' not in line, line
+        record('separate', ' '.join(extra), line)
+    assert not (work/'fmt_out').exists()
+
+
+def test_separate_templates(work):
+    "--template outside the output folder, unknown fields, bad syntax, empty results: exit 2, nothing written anywhere."
+    box = work/'tpl'; (box/'inside').mkdir(parents=True)
+    cases = [('../x/{song}/{stem}.{ext}', "no '..'"), (str(box/'abs'/'{stem}.{ext}'), 'not an absolute path'),
+             ('{song}/../../{stem}.{ext}', "no '..'"), ('{nope}/{stem}.{ext}', 'unknown field {nope}'),
+             ('{', 'not a valid template'), ('{stem}}', 'not a valid template'), ('', 'must contain {stem}'),
+             ('{stem}/', 'not a folder'), ('{song}/{stem}.{ext}/', 'not a folder'), ('{stem!r}.{ext}', 'without a conversion'),
+             ('{stem:>300}', 'without a conversion'), ('./{stem}', "no '..', '.'"), ('{song}//{stem}', 'empty parts')]
+    for template, why in cases:
+        p = run_cli('separate', '-m', work/'model'/'tiny.weights.h5', '-o', box/'inside'/'out', '--template', template, work/'g.wav')
+        line = assert_clean_failure(p, '--template', code=2)['--template']
+        assert why in line, (template, line)
+        record('separate', f'--template {template!r}', line)
+    assert all_files(box) == [] and not (work/'x').exists()
+
+
+def test_separate_broken_model_files(work):
+    "Empty, truncated, not Keras, no stored configuration, a stored configuration with wrong types: the line names the file."
+    from stemsep.config import StemsepConfig
+    from stemsep.model import build_model, save_model
+    bad = work/'badmodels'; bad.mkdir()
+    good = save_model(build_model(StemsepConfig(**TINY)), StemsepConfig(**TINY), bad/'good'/'model.npz')
+    (bad/'empty.npz').write_bytes(b'')
+    b = good.read_bytes(); (bad/'truncated.npz').write_bytes(b[:len(b)//2])
+    import h5py
+    with h5py.File(bad/'notkeras.h5', 'w') as f: f['x'] = np.arange(3)
+    z = dict(np.load(good)); cfg_json = str(z.pop('stemsep_config')); np.savez(bad/'noconfig.npz', **z)
+    cases = [('empty.npz', 'not a stemsep model'), ('truncated.npz', 'not a saved stemsep/Keras model'),
+             ('notkeras.h5', 'not a saved stemsep/Keras model'), ('noconfig.npz', 'no stemsep_config')]
+    for name, change, why in [('sr_text.npz', dict(sr='8000'), "sr='8000', must be a whole number"),
+                              ('stems_text.npz', dict(stems='drums'), "stems='drums', must be a list of names"),
+                              ('nfft_float.npz', dict(n_fft=256.5), 'n_fft=256.5, must be a whole number'),
+                              ('stems_numbers.npz', dict(stems=[1, 2]), 'stems=[1, 2], must be a list of names')]:
+        np.savez(bad/name, **z, stemsep_config=np.array(json.dumps({**json.loads(cfg_json), **change})))
+        cases.append((name, why))
+    for name, why in cases:
+        p = run_cli('separate', '-m', bad/name, '-o', work/'badmodel_out', work/'g.wav')
+        line = assert_clean_failure(p, bad/name)[str(bad/name)]
+        assert why in line, line
+        record('separate', f'model file {name}', line)
+    assert not (work/'badmodel_out').exists()
+
+
+def test_separate_odd_shapes_and_long_names(work):
+    "3 channels, 4 kHz, 384 kHz, 24-bit, shorter than a frame, silent, a 250-byte name: separated or one line each."
+    sr = TINY['sr']
+    odd = work/'shapes'; odd.mkdir()
+    sf.write(odd/'three.wav', tone(1, sr, 3).T, sr)
+    sf.write(odd/'r4k.wav', tone(1, 4000).T, 4000)
+    sf.write(odd/'r384k.wav', tone(0.5, 384000).T, 384000)
+    sf.write(odd/'i24.wav', tone(1, sr).T, sr, subtype='PCM_24')
+    sf.write(odd/'short.wav', tone(0.01, sr).T, sr)
+    sf.write(odd/'silent.wav', np.zeros((sr, 1), np.float32), sr, subtype='FLOAT')
+    long = odd/('L'*246 + '.wav')                                          # 250 bytes: the longest name a disk holds
+    sf.write(long, tone(1, sr).T, sr)
+    out = work/'shapes_out'
+    p = run_cli('separate', '-m', work/'model'/'tiny.weights.h5', '-o', out, *sorted(odd.iterdir()))
+    found = assert_clean_failure(p, odd/'three.wav', odd/'short.wav', odd/'silent.wav', long, code=1)
+    assert 'has 3 channels' in found[str(odd/'three.wav')]
+    assert 'shorter than one STFT frame' in found[str(odd/'short.wav')]
+    assert 'is digital silence' in found[str(odd/'silent.wav')]
+    assert 'longer than 200 bytes' in found[str(long)]
+    for name in ('three.wav', 'short.wav', 'silent.wav'): record('separate', name, found[str(odd/name)])
+    record('separate', 'input with a 250-byte name', found[str(long)].replace('L'*246, 'L...'))
+    assert public_files(out) == sorted(f'{s}/{t}.wav' for s in ('i24', 'r384k', 'r4k') for t in ('accompaniment', 'drums'))
+    assert all_files(out) == public_files(out)                             # no temporary file left
+    for s, rate in (('i24', sr), ('r384k', 384000), ('r4k', 4000)):
+        y, r = sf.read(out/s/'drums.wav')
+        assert r == rate and np.isfinite(y).all()
+
+
+def test_separate_output_names_past_255_bytes(work):
+    "A 200-byte song name (the longest allowed) fits the default template; a template that doubles it: one line, exit 1."
+    sr = TINY['sr']
+    d = work/'longnames'; d.mkdir()
+    song = d/('M'*200 + '.wav'); sf.write(song, tone(1, sr).T, sr)
+    p = run_cli('separate', '-m', work/'model'/'tiny.weights.h5', '-o', work/'long_ok', song)
+    assert p.returncode == 0 and 'Traceback' not in p.stderr, p.stderr
+    assert public_files(work/'long_ok') == [f"{'M'*200}/{s}.wav" for s in ('accompaniment', 'drums')]
+    p = run_cli('separate', '-m', work/'model'/'tiny.weights.h5', '-o', work/'long_out', '--template', '{song}_{song}_{stem}.{ext}',
+                song, work/'g.wav')
+    line = assert_clean_failure(p, song, code=1)[str(song)]
+    assert 'would be 424 bytes with its temporary suffix; a file name holds 255' in line, line
+    assert 'OSError' not in p.stderr
+    record('separate', "a 200-byte song name and --template '{song}_{song}_{stem}.{ext}'", line.replace('M'*200, 'M...'))
+    assert all_files(work/'long_out') == ['g_g_accompaniment.wav', 'g_g_drums.wav']   # the other input done, no temporary left
+
+
+def test_broken_data_set_files(work, toy):
+    "metadata.yaml that is a list or a number, stems of different lengths or rates; patch files that are not stemsep's."
+    from stemsep.testing import tiny_slakh
+    root = tiny_slakh(work/'slakh_broken', n_samples=8000, sr=8000); t = root/'train'
+    for k in (3, 4, 5, 6): shutil.copytree(t/'Track00001', t/f'Track0000{k}')
+    (t/'Track00003'/'metadata.yaml').write_text('- just\n- a list\n')
+    (t/'Track00004'/'metadata.yaml').write_text('42\n')
+    y, r = sf.read(t/'Track00005'/'stems'/'S01.flac'); sf.write(t/'Track00005'/'stems'/'S01.flac', y[:len(y)//2], r)
+    y, r = sf.read(t/'Track00006'/'stems'/'S01.flac'); sf.write(t/'Track00006'/'stems'/'S01.flac', y, 2*r)
+    p = run_cli('stems', root, '--out', work/'broken_tracks', '--workers', '1')
+    found = assert_clean_failure(p, 'train/Track00003:', 'train/Track00004:', 'train/Track00005:', 'train/Track00006:', code=1)
+    assert "has no 'stems:' section" in found['train/Track00003:'] and "has no 'stems:' section" in found['train/Track00004:']
+    assert 'stems have different lengths' in found['train/Track00005:']
+    assert 'stems have different sample rates' in found['train/Track00006:']
+    for key, case in [('train/Track00003:', 'metadata.yaml is a list'), ('train/Track00004:', 'metadata.yaml is a number'),
+                      ('train/Track00005:', 'stems of different lengths'), ('train/Track00006:', 'stems of different rates')]:
+        record('stems', case, found[key])
+    bad = work/'toy_uneven'; shutil.copytree(toy, bad)
+    y, r = sf.read(bad/'toy_001'/'drums.wav'); sf.write(bad/'toy_001'/'drums.wav', y[:len(y)//2], r)
+    y, r = sf.read(bad/'toy_002'/'drums.wav'); sf.write(bad/'toy_002'/'drums.wav', y, 2*r)
+    p = run_cli('preprocess', bad, '--config', work/'tiny.json', '--out', work/'uneven.h5', '--workers', '1')
+    found = assert_clean_failure(p, 'toy_001:', 'toy_002:', code=1)
+    assert 'tracks differ in length' in found['toy_001:'] and 'different sample rates' in found['toy_002:']
+    record('preprocess', 'stems of different lengths', found['toy_001:']); record('preprocess', 'stems of different rates', found['toy_002:'])
+    import h5py
+    with h5py.File(work/'other.h5', 'w') as f: f['x'] = np.arange(10)
+    (work/'empty.h5').write_bytes(b'')
+    for name, why in [('other.h5', 'not a stemsep patch file'), ('empty.h5', 'not a readable HDF5 file')]:
+        p = run_cli('train', work/name, '--model-dir', work/'m_broken', '--epochs', '1')
+        line = assert_clean_failure(p, work/name)[str(work/name)]
+        assert why in line, line; record('train', f'patch file {name}', line)
+    assert not (work/'m_broken').exists() or all_files(work/'m_broken') == []
 
 
 def test_zz_report(capsys):
