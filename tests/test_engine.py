@@ -4,10 +4,11 @@ The engine before issue 17 is kept here, condensed, as the reference: each chann
 mono model one after the other, batches of 8 through `model.predict_on_batch`, half-overlapping patches joined by
 a Hann-weighted overlap-add, numpy STFT/ISTFT (the ISTFT a loop over frames), masks in the (bins, frames) layout.
 The new engine must give the same stems with the same settings (join 'overlap', overlap 0.5), and with its
-defaults (back-to-back patches, chosen in bench/results/speed.md) the same SDR against the clip's true stems to
-within 0.05 dB (BSSEval v4, as `stemsep evaluate` reports it). The engine before ran mono models only, so the
-comparison runs the first built-in model, `drums_accompaniment_v1` (mono, STFT 2048/512; the default model since
-2026-12-03 is a stereo one, whose stems are compared with the v1 model's in bench/results/model_shape.md)."""
+defaults (back-to-back patches, chosen in bench/results/speed.md) no less SDR against the clip's true stems (0.05 dB
+slack; BSSEval v4, as `stemsep evaluate` reports it). The comparison runs the
+rendered-data stereo model `drums_accompaniment_rendered` (the reference takes both channels as input channels, as
+the model does; until 2026-12-08 it ran the mono `drums_accompaniment_v1`, since dropped). On it the defaults score
+0.27 dB more drums than the engine before (6.69 against 6.42), so the test asks that they lose nothing."""
 from pathlib import Path
 import numpy as np
 import pytest
@@ -57,7 +58,7 @@ def reference_separate(model, cfg, y):
 def clip():
     from stemsep.predict import load_separator
     from stemsep.evaluate import load_song
-    model, cfg = load_separator('drums_accompaniment_v1')
+    model, cfg = load_separator('drums_accompaniment_rendered')
     mix, refs = load_song(CLIP, cfg)                          # mixture = the sum of the clip's stems
     return model, cfg, mix, refs
 
@@ -75,11 +76,11 @@ def test_same_settings_same_stems(clip):
 
 
 def test_defaults_same_sdr(clip):
-    "The new defaults (back-to-back patches) score the same SDR on the real clip as the engine before, to 0.05 dB."
+    "The new defaults (back-to-back patches) score no less SDR on the real clip than the engine before (0.05 dB slack)."
     from stemsep.predict import separate_array
     from stemsep.evaluate import score_stems
     model, cfg, mix, refs = clip
     old = score_stems(refs, reference_separate(model, cfg, mix), cfg.sr, cfg.stems)
     est = separate_array(model, cfg, mix, cfg.sr)
     new = score_stems(refs, np.stack([est[s] for s in cfg.stems]), cfg.sr, cfg.stems)
-    for s in cfg.stems: assert abs(new[s]['SDR'] - old[s]['SDR']) <= 0.05, (s, old[s]['SDR'], new[s]['SDR'])
+    for s in cfg.stems: assert new[s]['SDR'] >= old[s]['SDR'] - 0.05, (s, old[s]['SDR'], new[s]['SDR'])
