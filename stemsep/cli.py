@@ -310,10 +310,11 @@ def _train(args)->int:
                  patience=args.patience, augment=args.augment, workers=args.workers,
                  max_minutes=args.max_minutes, init=args.init,
                  arch=args.arch, output=args.output, base_filters=args.base_filters, depth=args.depth)
+    which = 'validation loss' if hist.history.get('val_loss') else 'training loss'
     val = hist.history.get('val_loss') or hist.history.get('loss')
     if val:
         print(f"{args.model_dir}: {len(hist.epoch)} epoch{'s' if len(hist.epoch) != 1 else ''} in {time.perf_counter() - t0:.0f} s, "
-              f"last loss {val[-1]:.4g}; best weights in {Path(args.model_dir)/BEST_WEIGHTS}, "
+              f"last {which} {val[-1]:.4g}; best weights in {Path(args.model_dir)/BEST_WEIGHTS}, "
               + (f"curves in {curves}" if (curves := Path(args.model_dir)/'training_curves.png').is_file()
                  else 'no curves plot (matplotlib comes with the \'train\' extra: pip install "stemsep[train]")'))
     return 0
