@@ -70,8 +70,9 @@ def augment_batch(mixture:np.ndarray,  # (batch, frames, bins, channels)
     for s in range(n_stems):            # one stem at a time in float32: no float64 or whole-batch temporaries
         stem = stems[sources[s], ..., s, :]*gains[:, s, None, None, None]   # (augmented, frames, bins, channels)
         if swaps is not None: stem[swaps[:, s]] = stem[swaps[:, s]][..., ::-1]
-        if shifts is not None:
-            for j, k in enumerate(shifts[:, s]): stem[j] = np.roll(stem[j], k, axis=0)
+        if shifts is not None:          # np.roll of each example by its own k, as one gather along the frames
+            frames = (np.arange(stem.shape[1])[None, :] - shifts[:, s, None]) % stem.shape[1]
+            stem = np.take_along_axis(stem, frames[:, :, None, None], axis=1)
         out_stems[idx, ..., s, :] = stem
         power += stem*stem
     out_mixture[idx] = np.sqrt(power)                                    # power rule, per audio channel
